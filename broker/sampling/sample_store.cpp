@@ -1,0 +1,52 @@
+// See sample_store.h. A lane keeps the outputs from `base` on in one vector; NaN fills the holes
+// left by outputs that arrived ahead of an earlier one. Releasing erases from the front: the
+// elements that move are only those past the released prefix, which is the out-of-order window
+// (a procedure releases what it has just consumed), so the cost stays proportional to it.
+#include "broker/sampling/sample_store.h"
+
+#include <cassert>
+#include <cmath>
+#include <limits>
+
+namespace simsel {
+namespace {
+
+constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
+
+}  // namespace
+
+SampleStore::SampleStore(std::uint64_t system_count) : lanes_(system_count) {}
+
+bool SampleStore::put(std::uint64_t system, std::uint64_t rep, double value) {
+  Lane& lane = lanes_[system];
+  // A NaN output would read as "missing" and could never complete the prefix.
+  if (rep < lane.contiguous || std::isnan(value)) return false;
+  const std::uint64_t offset = rep - lane.base;
+  if (offset >= lane.values.size()) lane.values.resize(offset + 1, kMissing);
+  if (!std::isnan(lane.values[offset])) return false;
+  lane.values[offset] = value;
+  while (lane.contiguous - lane.base < lane.values.size() &&
+         !std::isnan(lane.values[lane.contiguous - lane.base])) {
+    ++lane.contiguous;
+  }
+  return true;
+}
+
+double SampleStore::at(std::uint64_t system, std::uint64_t rep) const {
+  const Lane& lane = lanes_[system];
+  assert(rep >= lane.base && rep < lane.contiguous);
+  return lane.values[rep - lane.base];
+}
+
+void SampleStore::release(std::uint64_t system, std::uint64_t upto) {
+  Lane& lane = lanes_[system];
+  assert(upto <= lane.contiguous);
+  if (upto <= lane.base) return;
+  lane.values.erase(lane.values.begin(), lane.values.begin() + (upto - lane.base));
+  lane.base = upto;
+  // Give back capacity once live outputs fill a quarter of it or less, so a million lanes do not
+  // keep their first-stage peak; copying at most a quarter keeps the shrink amortized cheap.
+  if (lane.values.size() * 4 <= lane.values.capacity()) lane.values.shrink_to_fit();
+}
+
+}  // namespace simsel

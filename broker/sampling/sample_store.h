@@ -1,0 +1,43 @@
+// SampleStore: the replication outputs of one job, per system, filled in any order and read
+// as complete prefixes. It is what makes procedures deterministic: a procedure only ever
+// reads outputs 0..contiguous(i)-1 of system i, whatever order workers returned them in.
+// Not thread-safe: owned by one job, touched by one thread (the broker loop or a test).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace simsel {
+
+class SampleStore {
+ public:
+  explicit SampleStore(std::uint64_t system_count);
+
+  std::uint64_t system_count() const { return lanes_.size(); }
+
+  // Records output `value` of replication `rep` of `system`. Returns false (and stores
+  // nothing) for a duplicate or an already released replication: re-sent results are harmless.
+  bool put(std::uint64_t system, std::uint64_t rep, double value);
+
+  // Outputs 0..contiguous(system)-1 are all present (or were released).
+  std::uint64_t contiguous(std::uint64_t system) const { return lanes_[system].contiguous; }
+
+  // REQUIRES: released(system) <= rep < contiguous(system)
+  double at(std::uint64_t system, std::uint64_t rep) const;
+
+  // The procedure will not read replications below `upto` again: frees their memory.
+  // REQUIRES: upto <= contiguous(system)
+  void release(std::uint64_t system, std::uint64_t upto);
+  std::uint64_t released(std::uint64_t system) const { return lanes_[system].base; }
+
+ private:
+  struct Lane {
+    std::uint64_t base = 0;        // replication index of values[0]
+    std::uint64_t contiguous = 0;  // first missing replication
+    std::vector<double> values;    // NaN marks "not yet arrived"
+  };
+  std::vector<Lane> lanes_;
+};
+
+}  // namespace simsel

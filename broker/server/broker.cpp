@@ -1,0 +1,224 @@
+// See broker.h. This file holds the loop, the tick, dispatching and publishing; the two
+// conversations are in worker_conversation.cpp and client_conversation.cpp.
+#include "broker/server/broker.h"
+
+#include <chrono>
+
+#include <spdlog/spdlog.h>
+
+namespace simsel {
+namespace {
+
+// Messages handled per socket per loop turn, so neither side can starve the other.
+constexpr int kBatchPerTurn = 256;
+
+void configure_router(zmq::socket_t& socket, const BrokerConfig& config) {
+  socket.set(zmq::sockopt::router_mandatory, 1);
+  socket.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(config.max_message_bytes));
+  socket.set(zmq::sockopt::sndhwm, 100'000);
+  socket.set(zmq::sockopt::rcvhwm, 100'000);
+  socket.set(zmq::sockopt::linger, 0);
+}
+
+}  // namespace
+
+Broker::Broker(zmq::context_t& context, BrokerConfig config)
+    : config_(std::move(config)),
+      store_(config_.data_dir / "simsel.sqlite"),
+      workers_socket_(context, zmq::socket_type::router),
+      clients_socket_(context, zmq::socket_type::router),
+      stats_socket_(context, zmq::socket_type::pub) {
+  configure_router(workers_socket_, config_);
+  configure_router(clients_socket_, config_);
+  stats_socket_.set(zmq::sockopt::sndhwm, 100'000);
+  stats_socket_.set(zmq::sockopt::linger, 0);
+  worker_endpoint_ = protocol::bind_resolved(workers_socket_, config_.worker_endpoint);
+  client_endpoint_ = protocol::bind_resolved(clients_socket_, config_.client_endpoint);
+  stats_endpoint_ = protocol::bind_resolved(stats_socket_, config_.stats_endpoint);
+
+  for (auto& stored : store_.load_all()) {
+    if (stored.state == "queued" || stored.state == "running") {
+      // Resuming interrupted jobs is not implemented yet: say so instead of leaving them hanging.
+      stored.document["state"] = "failed";
+      stored.document["error"] = "interrupted: the broker stopped while the job was running";
+      store_.update(stored.job_id, "failed", stored.document);
+    }
+    retired_[stored.job_id] = std::move(stored.document);
+  }
+  next_job_id_ = store_.max_job_id() + 1;
+  spdlog::info("broker: workers on {}, clients on {}, stats on {}, {} stored jobs",
+               worker_endpoint_, client_endpoint_, stats_endpoint_, retired_.size());
+}
+
+double Broker::now() const {
+  using namespace std::chrono;
+  return duration<double>(system_clock::now().time_since_epoch()).count();
+}
+
+double Broker::steady() const {
+  using namespace std::chrono;
+  return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+void Broker::run() {
+  const double tick_seconds = std::min(0.05, 0.5 / config_.publish_hz);
+  last_tick_ = steady();
+  zmq::pollitem_t items[] = {{workers_socket_.handle(), 0, ZMQ_POLLIN, 0},
+                             {clients_socket_.handle(), 0, ZMQ_POLLIN, 0}};
+  while (!stopping_) {
+    const double wait = std::max(0.0, last_tick_ + tick_seconds - steady());
+    zmq::poll(items, 2, std::chrono::milliseconds(static_cast<long>(wait * 1000) + 1));
+    for (int i = 0; i < kBatchPerTurn; ++i) {
+      auto frames = protocol::receive_frames(workers_socket_);
+      if (!frames) break;
+      handle_worker_frames(*frames);
+    }
+    for (int i = 0; i < kBatchPerTurn; ++i) {
+      auto frames = protocol::receive_frames(clients_socket_);
+      if (!frames) break;
+      handle_client_frames(*frames);
+    }
+    dispatch();
+    if (steady() >= last_tick_ + tick_seconds) tick();
+  }
+  publish_due(true);
+  spdlog::info("broker: stopped");
+}
+
+std::optional<protocol::Task> Broker::next_task_round_robin(std::uint64_t slots) {
+  if (jobs_.empty()) return std::nullopt;
+  // Start after the job served last, wrap around once: every job gets its turn.
+  auto start = jobs_.upper_bound(round_robin_job_);
+  for (std::size_t visited = 0; visited < jobs_.size(); ++visited) {
+    if (start == jobs_.end()) start = jobs_.begin();
+    Job& job = *start->second;
+    const std::uint64_t cells = job.cells_per_task(config_.task_target_ms * 1e-3);
+    // Enough work handed out to keep every slot busy twice over, and no more: the rest would
+    // be speculation the procedure may never use.
+    const std::uint64_t max_outstanding = cells * std::max<std::uint64_t>(slots, 1) * 2;
+    if (auto task = job.next_task(next_task_id_, cells, max_outstanding)) {
+      ++next_task_id_;
+      round_robin_job_ = job.id();
+      return task;
+    }
+    ++start;
+  }
+  return std::nullopt;
+}
+
+void Broker::dispatch() {
+  const std::uint64_t slots = workers_.total_slots();
+  bool work_left = true;
+  while (work_left) {
+    work_left = false;
+    // One task per worker per pass, so tasks spread over workers instead of filling the first.
+    for (auto& [identity, worker] : workers_.sessions()) {
+      if (worker.free_credit() == 0) continue;
+      auto task = next_task_round_robin(slots);
+      if (!task) return;
+      work_left = true;
+      Job& job = *jobs_.at(task->job_id);
+      if (!worker.known_jobs.count(job.id())) {
+        send_to_worker(worker, job.definition());
+        worker.known_jobs.insert(job.id());
+      }
+      worker.in_flight.insert(task->task_id);
+      const std::uint64_t task_id = task->task_id;
+      in_flight_[task_id] = InFlight{std::move(*task), identity};
+      send_to_worker(worker, in_flight_[task_id].task);
+      job_changed(job);
+    }
+  }
+}
+
+void Broker::tick() {
+  const double moment = steady();
+  const double elapsed = moment - last_tick_;
+  last_tick_ = moment;
+  const double heartbeat = config_.heartbeat_ms * 1e-3;
+  std::vector<std::string> silent;
+  for (auto& [identity, worker] : workers_.sessions()) {
+    if (moment - worker.last_heard > heartbeat * config_.liveness) silent.push_back(identity);
+    else if (moment - worker.last_sent >= heartbeat) send_to_worker(worker, protocol::Heartbeat{});
+  }
+  for (const auto& identity : silent) expire(identity, "silent for too long");
+
+  const double capacity = elapsed * workers_.total_slots();
+  const double wall = now();
+  std::vector<std::uint64_t> ended;
+  for (auto& [id, job] : jobs_) {
+    if (job->state() == JobState::kRunning) job->add_capacity(capacity);
+    job->check_limits(wall);
+    if (is_final(job->state())) ended.push_back(id);
+  }
+  for (auto id : ended) retire_if_final(id);
+  publish_due(false);
+}
+
+void Broker::job_changed(Job& job) {
+  if (!last_published_.count(job.id())) last_published_[job.id()] = 0;
+}
+
+void Broker::publish_due(bool force_all) {
+  const double moment = steady();
+  const double interval = 1.0 / config_.publish_hz;
+  const double wall = now();
+  for (auto& [id, job] : jobs_) {
+    double& last = last_published_[id];
+    if (!force_all && moment - last < interval) continue;
+    job->sample_rate(moment);
+    last = moment;
+    publish("job/" + std::to_string(id), "STATS", job->document(wall));
+  }
+  if (force_all || moment - last_cluster_publish_ >= 1.0) {
+    last_cluster_publish_ = moment;
+    publish("cluster", "CLUSTER", cluster_document());
+  }
+}
+
+void Broker::publish(const std::string& topic, const std::string& command, nlohmann::json body) {
+  body["seq"] = ++seq_;
+  const std::string payload = protocol::encode(protocol::Document{command, std::move(body)});
+  stats_socket_.send(zmq::buffer(topic), zmq::send_flags::sndmore);
+  stats_socket_.send(zmq::buffer(payload), zmq::send_flags::none);
+}
+
+void Broker::retire_if_final(std::uint64_t job_id) {
+  auto it = jobs_.find(job_id);
+  if (it == jobs_.end() || !is_final(it->second->state())) return;
+  Job& job = *it->second;
+  job.sample_rate(steady());
+  nlohmann::json document = job.document(now());
+  store_.update(job_id, std::string(to_string(job.state())), document);
+  spdlog::info("job {}: {} after {} replications{}", job_id, to_string(job.state()),
+               document.value("total_replications", std::uint64_t{0}),
+               document.contains("error") ? " (" + document["error"].get<std::string>() + ")" : "");
+  publish("job/" + std::to_string(job_id), "STATS", document);
+  retired_[job_id] = std::move(document);
+  last_published_.erase(job_id);
+  jobs_.erase(it);  // frees samples and procedure state; late results find no job and are dropped
+}
+
+std::optional<nlohmann::json> Broker::job_document(std::uint64_t job_id) const {
+  if (auto it = jobs_.find(job_id); it != jobs_.end()) return it->second->document(now());
+  if (auto it = retired_.find(job_id); it != retired_.end()) return it->second;
+  return std::nullopt;
+}
+
+nlohmann::json Broker::cluster_document() const {
+  nlohmann::json workers = nlohmann::json::array();
+  std::uint64_t busy = 0;
+  const double moment = steady();
+  for (const auto& [identity, worker] : workers_.sessions()) {
+    busy += std::min<std::uint64_t>(worker.in_flight.size(), worker.slots);
+    workers.push_back({{"name", worker.name},
+                       {"slots", worker.slots},
+                       {"in_flight", worker.in_flight.size()},
+                       {"replications_done", worker.replications_done},
+                       {"last_seen_ms", static_cast<std::uint64_t>((moment - worker.last_heard) * 1000)}});
+  }
+  return {{"workers", workers}, {"slots", workers_.total_slots()}, {"busy", busy},
+          {"jobs_active", jobs_.size()}};
+}
+
+}  // namespace simsel

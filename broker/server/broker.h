@@ -1,0 +1,101 @@
+// Broker: the simsel master. One event loop on one thread owns every socket and all state:
+// it polls the worker ROUTER and the client ROUTER, handles what arrived, hands tasks to workers
+// with free credit, and runs a periodic tick (heartbeats, expiry, limits, batched publishing).
+// Only stop() may be called from another thread. See docs/PROTOCOL.md for the conversations.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+#include <zmq.hpp>
+
+#include "broker/server/job.h"
+#include "broker/server/worker_registry.h"
+#include "broker/store/job_store.h"
+#include "common/config/config.h"
+#include "common/protocol/frames.h"
+#include "common/protocol/messages.h"
+
+namespace simsel {
+
+class Broker {
+ public:
+  // Opens the job store and binds the three sockets. Throws on failure (bad endpoint, port in
+  // use, unwritable data directory).
+  Broker(zmq::context_t& context, BrokerConfig config);
+
+  // The endpoints actually bound (a tcp "*" port resolved).
+  const std::string& worker_endpoint() const { return worker_endpoint_; }
+  const std::string& client_endpoint() const { return client_endpoint_; }
+  const std::string& stats_endpoint() const { return stats_endpoint_; }
+
+  // Runs the loop until stop().
+  void run();
+  // Thread-safe; the loop notices within one poll interval.
+  void stop() { stopping_ = true; }
+
+ private:
+  struct InFlight {
+    protocol::Task task;
+    std::string worker;  // identity of the worker holding it
+  };
+
+  void handle_worker_frames(protocol::Frames& frames);
+  void handle_worker_message(WorkerSession* worker, const std::string& identity,
+                             protocol::WorkerMessage& message);
+  void on_ready(const std::string& identity, protocol::Ready& ready);
+  void on_result(WorkerSession& worker, const protocol::TaskResult& result);
+  void on_failed(WorkerSession& worker, const protocol::TaskFailed& failed);
+  void disconnect(const std::string& identity, const std::string& reason);
+  void expire(const std::string& identity, const std::string& why);
+  void send_to_worker(WorkerSession& worker, const protocol::WorkerMessage& message);
+
+  void handle_client_frames(protocol::Frames& frames);
+  protocol::Document answer(const protocol::Document& request);
+  protocol::Document submit(const nlohmann::json& body);
+  protocol::Document status(const nlohmann::json& body);
+  protocol::Document list();
+  protocol::Document cancel(const nlohmann::json& body);
+  protocol::Document snapshot(const nlohmann::json& body);
+
+  void dispatch();
+  std::optional<protocol::Task> next_task_round_robin(std::uint64_t max_outstanding_factor);
+  void tick();
+  void publish_due(bool force_all);
+  void publish(const std::string& topic, const std::string& command, nlohmann::json body);
+  void job_changed(Job& job);
+  void retire_if_final(std::uint64_t job_id);
+
+  std::optional<nlohmann::json> job_document(std::uint64_t job_id) const;
+  nlohmann::json cluster_document() const;
+  double now() const;       // wall clock, seconds since the epoch (for documents)
+  double steady() const;    // monotonic seconds (for heartbeats)
+
+  BrokerConfig config_;
+  JobStore store_;
+  zmq::socket_t workers_socket_;
+  zmq::socket_t clients_socket_;
+  zmq::socket_t stats_socket_;
+  std::string worker_endpoint_, client_endpoint_, stats_endpoint_;
+  std::atomic<bool> stopping_{false};
+
+  WorkerRegistry workers_;
+  std::map<std::uint64_t, std::unique_ptr<Job>> jobs_;      // not yet retired
+  std::map<std::uint64_t, nlohmann::json> retired_;          // final documents
+  std::unordered_map<std::uint64_t, InFlight> in_flight_;
+  std::uint64_t next_job_id_ = 1;
+  std::uint64_t next_task_id_ = 1;
+  std::uint64_t round_robin_job_ = 0;  // id of the job that last got a task
+  std::uint64_t seq_ = 0;
+  std::map<std::uint64_t, double> last_published_;  // job id -> steady time
+  double last_tick_ = 0;
+  double last_cluster_publish_ = 0;
+};
+
+}  // namespace simsel

@@ -1,0 +1,137 @@
+// The broker's side of the client conversation (docs/PROTOCOL.md): SUBMIT, STATUS, LIST,
+// CANCEL and SNAPSHOT, each answered with OK or ERROR carrying the request's request_id.
+// A malformed request gets ERROR with a status code and a message naming the problem.
+#include <spdlog/spdlog.h>
+
+#include "broker/server/broker.h"
+
+namespace simsel {
+namespace {
+
+protocol::Document error_reply(int code, std::string message) {
+  return {"ERROR", {{"code", code}, {"message", std::move(message)}}};
+}
+
+protocol::Document ok_reply(nlohmann::json body = nlohmann::json::object()) {
+  body["code"] = protocol::kOk;
+  return {"OK", std::move(body)};
+}
+
+// Reads body.job_id, which must be a non-negative integer.
+std::optional<std::uint64_t> job_id_field(const nlohmann::json& body) {
+  auto it = body.find("job_id");
+  if (it == body.end() || !it->is_number_unsigned()) return std::nullopt;
+  return it->get<std::uint64_t>();
+}
+
+}  // namespace
+
+void Broker::handle_client_frames(protocol::Frames& frames) {
+  // [identity, payload] from a DEALER, [identity, "", payload] from a REQ.
+  const bool delimited = frames.parts.size() == 3 && frames.parts[1].size() == 0;
+  protocol::Document reply;
+  std::string_view payload;
+  if (frames.truncated || frames.parts.size() < 2 || frames.parts.size() > 3 ||
+      (frames.parts.size() == 3 && !delimited)) {
+    reply = error_reply(protocol::kBadMessage, "expected one message frame after the envelope");
+  } else {
+    payload = protocol::view(frames.parts.back());
+    auto request = protocol::decode_document(payload);
+    if (!request) {
+      reply = error_reply(request.error().code, request.error().message);
+    } else {
+      reply = answer(request.value());
+      if (auto id = request->body.find("request_id"); id != request->body.end())
+        reply.body["request_id"] = *id;
+    }
+  }
+  if (reply.command == "ERROR" && reply.body["code"] == protocol::kBadMessage) {
+    spdlog::warn("client: protocol error: {}; message: {}", reply.body["message"].get<std::string>(),
+                 protocol::printable_sample(payload));
+  }
+  const std::string encoded = protocol::encode(reply);
+  try {
+    clients_socket_.send(frames.parts[0], zmq::send_flags::sndmore);
+    if (delimited) clients_socket_.send(zmq::message_t(), zmq::send_flags::sndmore);
+    clients_socket_.send(zmq::buffer(encoded), zmq::send_flags::none);
+  } catch (const zmq::error_t& e) {
+    spdlog::debug("client: reply dropped: {}", e.what());
+  }
+}
+
+protocol::Document Broker::answer(const protocol::Document& request) {
+  const auto& command = request.command;
+  if (command == "SUBMIT") return submit(request.body);
+  if (command == "STATUS") return status(request.body);
+  if (command == "LIST") return list();
+  if (command == "CANCEL") return cancel(request.body);
+  if (command == "SNAPSHOT") return snapshot(request.body);
+  return error_reply(protocol::kBadMessage,
+                     "unknown client command \"" + command +
+                         "\" (known: SUBMIT, STATUS, LIST, CANCEL, SNAPSHOT)");
+}
+
+protocol::Document Broker::submit(const nlohmann::json& body) {
+  auto spec = body.find("spec");
+  if (spec == body.end() || !spec->is_object())
+    return error_reply(protocol::kBadMessage, "SUBMIT.spec: missing or not a map");
+  auto job = Job::create(next_job_id_, *spec, now());
+  if (!job) {
+    spdlog::info("job rejected: {}", job.error().message);
+    return error_reply(job.error().code ? job.error().code : protocol::kInvalidSpec,
+                       job.error().message);
+  }
+  const std::uint64_t id = next_job_id_++;
+  Job& accepted = *job.value();
+  store_.insert(id, accepted.spec().to_json(), accepted.document(now()));
+  spdlog::info("job {} accepted: {} on {} systems of model {}", id, accepted.spec().procedure,
+               accepted.document(now())["systems"].get<std::uint64_t>(), accepted.spec().model);
+  jobs_[id] = std::move(job.value());
+  job_changed(*jobs_[id]);
+  return ok_reply({{"job_id", id}});
+}
+
+protocol::Document Broker::status(const nlohmann::json& body) {
+  auto id = job_id_field(body);
+  if (!id) return error_reply(protocol::kBadMessage, "STATUS.job_id: expected non-negative integer");
+  auto document = job_document(*id);
+  if (!document) return error_reply(protocol::kUnknownJob, "no job " + std::to_string(*id));
+  return ok_reply({{"job", *document}});
+}
+
+protocol::Document Broker::list() {
+  nlohmann::json jobs = nlohmann::json::array();
+  for (const auto& [id, document] : retired_) jobs.push_back(document);
+  for (const auto& [id, job] : jobs_) jobs.push_back(job->document(now()));
+  return ok_reply({{"jobs", jobs}});
+}
+
+protocol::Document Broker::cancel(const nlohmann::json& body) {
+  auto id = job_id_field(body);
+  if (!id) return error_reply(protocol::kBadMessage, "CANCEL.job_id: expected non-negative integer");
+  auto it = jobs_.find(*id);
+  if (it == jobs_.end()) {
+    if (retired_.count(*id))
+      return error_reply(protocol::kConflict, "job " + std::to_string(*id) + " has already ended");
+    return error_reply(protocol::kUnknownJob, "no job " + std::to_string(*id));
+  }
+  it->second->cancel(now());
+  retire_if_final(*id);
+  return ok_reply({{"job", retired_.at(*id)}});
+}
+
+protocol::Document Broker::snapshot(const nlohmann::json& body) {
+  nlohmann::json jobs = nlohmann::json::array();
+  if (body.contains("job_id")) {
+    auto id = job_id_field(body);
+    if (!id) return error_reply(protocol::kBadMessage, "SNAPSHOT.job_id: expected non-negative integer");
+    auto document = job_document(*id);
+    if (!document) return error_reply(protocol::kUnknownJob, "no job " + std::to_string(*id));
+    jobs.push_back(*document);
+  } else {
+    jobs = list().body["jobs"];
+  }
+  return ok_reply({{"seq", seq_}, {"jobs", jobs}, {"cluster", cluster_document()}});
+}
+
+}  // namespace simsel

@@ -1,0 +1,206 @@
+// See job.h.
+#include "broker/server/job.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace simsel {
+namespace {
+
+// Before any measurement, assume a replication costs this much; the first results correct it.
+constexpr double kInitialSecondsPerCell = 100e-6;
+constexpr std::uint64_t kMaxCellsPerTask = 1u << 16;
+
+bool model_prefers_larger(const std::string& name) {
+  for (const auto& info : model_catalog()) {
+    if (info.name == name) return info.larger_is_better;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string_view to_string(JobState state) {
+  switch (state) {
+    case JobState::kQueued: return "queued";
+    case JobState::kRunning: return "running";
+    case JobState::kSucceeded: return "succeeded";
+    case JobState::kFailed: return "failed";
+    case JobState::kCancelled: return "cancelled";
+  }
+  return "unknown";
+}
+
+bool is_final(JobState state) {
+  return state == JobState::kSucceeded || state == JobState::kFailed ||
+         state == JobState::kCancelled;
+}
+
+Result<std::unique_ptr<Job>> Job::create(std::uint64_t id, const nlohmann::json& spec_document,
+                                         double now) {
+  auto spec = parse_job_spec(spec_document);
+  if (!spec) return spec.error();
+  std::string problems;
+  auto model = make_model(spec->model, spec->systems);
+  if (!model) problems += "\n  " + model.error().message;
+  if (!spec->maximize) spec->maximize = model_prefers_larger(spec->model);
+  std::unique_ptr<Procedure> procedure;
+  if (model) {
+    ProcedureSpec procedure_spec{spec->procedure, spec->delta, spec->alpha, spec->n0,
+                                 spec->crn,       *spec->maximize, spec->params};
+    auto made = make_procedure(procedure_spec, model.value()->system_count());
+    if (made) procedure = std::move(made.value());
+    else problems += "\n  " + made.error().message;
+  }
+  if (!problems.empty()) return make_error("invalid job spec:" + problems, protocol::kInvalidSpec);
+  return std::unique_ptr<Job>(new Job(id, std::move(spec.value()), std::move(model.value()),
+                                      std::move(procedure), now));
+}
+
+Job::Job(std::uint64_t id, JobSpec spec, std::unique_ptr<Model> model,
+         std::unique_ptr<Procedure> procedure, double now)
+    : id_(id),
+      spec_(std::move(spec)),
+      model_(std::move(model)),
+      procedure_(std::move(procedure)),
+      definition_{id, spec_.model, spec_.systems.dump(), spec_.seed, spec_.crn},
+      store_(model_->system_count()),
+      plan_(model_->system_count()),
+      submitted_at_(now) {}
+
+std::uint64_t Job::cells_per_task(double target_seconds) const {
+  double per_cell = seconds_per_cell_ > 0 ? seconds_per_cell_ : kInitialSecondsPerCell;
+  return std::clamp<std::uint64_t>(static_cast<std::uint64_t>(target_seconds / per_cell), 1,
+                                   kMaxCellsPerTask);
+}
+
+std::optional<protocol::Task> Job::next_task(std::uint64_t task_id, std::uint64_t max_cells,
+                                             std::uint64_t max_outstanding) {
+  if (is_final(state_) || outstanding_cells_ >= max_outstanding) return std::nullopt;
+  auto entries = plan_.next(procedure_->targets(), max_cells);
+  if (entries.empty() && advanced_since_rescan_) {
+    advanced_since_rescan_ = false;
+    plan_.targets_changed();
+    entries = plan_.next(procedure_->targets(), max_cells);
+  }
+  if (entries.empty()) return std::nullopt;
+  if (state_ == JobState::kQueued) {
+    state_ = JobState::kRunning;
+    rate_mark_time_ = submitted_at_;
+  }
+  protocol::Task task{task_id, id_, {}, {}, {}};
+  for (const auto& entry : entries) {
+    task.systems.push_back(entry.system);
+    task.rep_begins.push_back(entry.rep_begin);
+    task.rep_counts.push_back(entry.rep_count);
+    outstanding_cells_ += entry.rep_count;
+  }
+  return task;
+}
+
+void Job::on_result(const protocol::Task& task, const protocol::TaskResult& result, double now) {
+  const std::uint64_t cells = task.replication_count();
+  outstanding_cells_ -= std::min(outstanding_cells_, cells);
+  if (is_final(state_)) return;
+  std::size_t next_value = 0;
+  for (std::size_t e = 0; e < task.systems.size(); ++e) {
+    for (std::uint32_t r = 0; r < task.rep_counts[e]; ++r) {
+      (void)store_.put(task.systems[e], task.rep_begins[e] + r, result.values[next_value++]);
+    }
+  }
+  simulated_ += cells;
+  const double busy = static_cast<double>(result.busy_ns) * 1e-9;
+  busy_seconds_ += busy;
+  const double measured = busy / static_cast<double>(std::max<std::uint64_t>(cells, 1));
+  seconds_per_cell_ = seconds_per_cell_ > 0 ? 0.8 * seconds_per_cell_ + 0.2 * measured : measured;
+
+  procedure_->advance(store_);
+  advanced_since_rescan_ = true;
+  if (procedure_->finished()) {
+    selection_ = procedure_->selection();
+    finish(JobState::kSucceeded, now);
+  }
+}
+
+void Job::on_lost(const protocol::Task& task) {
+  outstanding_cells_ -= std::min(outstanding_cells_, task.replication_count());
+  if (!is_final(state_)) plan_.give_back(task);
+}
+
+void Job::cancel(double now) { finish(JobState::kCancelled, now); }
+
+void Job::fail(std::string reason, double now) {
+  error_ = std::move(reason);
+  finish(JobState::kFailed, now);
+}
+
+void Job::check_limits(double now) {
+  if (is_final(state_)) return;
+  if (spec_.limits.max_replications && simulated_ >= *spec_.limits.max_replications)
+    fail("limit reached: limits.max_replications = " + std::to_string(*spec_.limits.max_replications) +
+         " before the procedure finished", now);
+  else if (spec_.limits.max_wall_seconds && now - submitted_at_ >= *spec_.limits.max_wall_seconds)
+    fail("limit reached: limits.max_wall_seconds before the procedure finished", now);
+}
+
+void Job::finish(JobState state, double now) {
+  if (is_final(state_)) return;
+  state_ = state;
+  finished_at_ = now;
+}
+
+void Job::sample_rate(double now) {
+  const double elapsed = now - rate_mark_time_;
+  if (elapsed <= 0) return;
+  const double instant = static_cast<double>(simulated_ - rate_mark_simulated_) / elapsed;
+  rate_per_second_ = rate_per_second_ > 0 ? 0.5 * rate_per_second_ + 0.5 * instant : instant;
+  rate_mark_simulated_ = simulated_;
+  rate_mark_time_ = now;
+}
+
+nlohmann::json Job::estimate_json(const SystemEstimate& estimate) const {
+  return {{"index", estimate.system},
+          {"params", model_->system_params(estimate.system)},
+          {"mean", estimate.mean},
+          {"stddev", estimate.stddev},
+          {"replications", estimate.replications}};
+}
+
+nlohmann::json Job::document(double now) const {
+  const double end = is_final(state_) ? finished_at_ : now;
+  const auto progress = procedure_->progress();
+  nlohmann::json leaders = nlohmann::json::array();
+  for (const auto& leader : progress.leaders) leaders.push_back(estimate_json(leader));
+  nlohmann::json document = {
+      {"job_id", id_},
+      {"state", to_string(state_)},
+      {"model", spec_.model},
+      {"procedure", spec_.procedure},
+      {"systems", model_->system_count()},
+      {"seed", spec_.seed},
+      {"crn", spec_.crn},
+      {"delta", spec_.delta},
+      {"alpha", spec_.alpha},
+      {"n0", spec_.n0},
+      {"maximize", spec_.maximize.value_or(true)},
+      {"submitted_at", submitted_at_},
+      {"wall_seconds", state_ == JobState::kQueued ? 0.0 : end - submitted_at_},
+      {"total_replications", progress.replications},
+      {"simulated_replications", simulated_},
+      {"busy_seconds", busy_seconds_},
+      {"utilization", slot_seconds_ > 0 ? busy_seconds_ / slot_seconds_ : 0.0},
+      {"replications_per_second", rate_per_second_},
+      {"progress", {{"stage", progress.stage}, {"survivors", progress.survivors}, {"leaders", leaders}}},
+  };
+  if (selection_) {
+    nlohmann::json best = estimate_json(selection_->best);
+    best.erase("stddev");
+    document["best"] = best;
+    document["total_replications"] = selection_->total_replications;
+    document["guarantee"] = selection_->guarantee;
+  }
+  if (!error_.empty()) document["error"] = error_;
+  return document;
+}
+
+}  // namespace simsel

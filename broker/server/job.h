@@ -1,0 +1,94 @@
+// Job: one submitted job inside the broker — its spec, model, procedure, samples and the
+// bookkeeping that turns results into procedure progress. Owned and touched only by the broker
+// loop (not thread-safe). It knows nothing of sockets or workers: the broker hands it results
+// and asks it for tasks.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "broker/procedures/procedure.h"
+#include "broker/sampling/sample_store.h"
+#include "broker/sampling/sampling_plan.h"
+#include "common/jobspec/job_spec.h"
+#include "common/protocol/messages.h"
+#include "nodes/models/model.h"
+
+namespace simsel {
+
+enum class JobState { kQueued, kRunning, kSucceeded, kFailed, kCancelled };
+std::string_view to_string(JobState state);
+bool is_final(JobState state);
+
+class Job {
+ public:
+  // Validates the spec fully (fields, model and systems, procedure parameters); the error lists
+  // every problem found. `now` is in seconds since the epoch.
+  static Result<std::unique_ptr<Job>> create(std::uint64_t id, const nlohmann::json& spec_document,
+                                             double now);
+
+  std::uint64_t id() const { return id_; }
+  JobState state() const { return state_; }
+  const JobSpec& spec() const { return spec_; }
+  const protocol::JobDefinition& definition() const { return definition_; }
+
+  // The next task: at most `max_cells` replications, as long as the replications handed out and
+  // not yet returned stay under `max_outstanding`. Empty when there is nothing to do now.
+  std::optional<protocol::Task> next_task(std::uint64_t task_id, std::uint64_t max_cells,
+                                          std::uint64_t max_outstanding);
+
+  // Cells per task so one task computes for about `target_seconds`, from measured costs.
+  std::uint64_t cells_per_task(double target_seconds) const;
+
+  // A result for `task` (which this job issued). Advances the procedure; may finish the job.
+  void on_result(const protocol::Task& task, const protocol::TaskResult& result, double now);
+  // The task will not come back (its worker expired): its work is handed out again.
+  void on_lost(const protocol::Task& task);
+
+  void cancel(double now);
+  void fail(std::string reason, double now);
+  // Checks the spec's limits; fails the job past one of them.
+  void check_limits(double now);
+  // Adds `slot_seconds` of cluster capacity to this job's utilization denominator.
+  void add_capacity(double slot_seconds) { slot_seconds_ += slot_seconds; }
+
+  // The job document of docs/PROTOCOL.md.
+  nlohmann::json document(double now) const;
+  // Replications per second, smoothed over the last publish intervals.
+  double replication_rate() const { return rate_per_second_; }
+  void sample_rate(double now);
+
+ private:
+  Job(std::uint64_t id, JobSpec spec, std::unique_ptr<Model> model,
+      std::unique_ptr<Procedure> procedure, double now);
+  void finish(JobState state, double now);
+  nlohmann::json estimate_json(const SystemEstimate& estimate) const;
+
+  std::uint64_t id_;
+  JobSpec spec_;
+  std::unique_ptr<Model> model_;
+  std::unique_ptr<Procedure> procedure_;
+  protocol::JobDefinition definition_;
+  SampleStore store_;
+  SamplingPlan plan_;
+  JobState state_ = JobState::kQueued;
+  std::string error_;
+  double submitted_at_;
+  double finished_at_ = 0;
+  bool advanced_since_rescan_ = true;
+  std::uint64_t outstanding_cells_ = 0;
+  std::uint64_t simulated_ = 0;
+  double busy_seconds_ = 0;
+  double slot_seconds_ = 0;
+  double seconds_per_cell_ = 0;  // measured, smoothed; 0 until the first result
+  double rate_per_second_ = 0;
+  std::uint64_t rate_mark_simulated_ = 0;
+  double rate_mark_time_ = 0;
+  std::optional<Selection> selection_;
+};
+
+}  // namespace simsel

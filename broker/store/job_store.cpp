@@ -1,0 +1,104 @@
+// See job_store.h. WAL mode keeps writes cheap; statements are prepared per call because they
+// run a few times per job, not per result.
+#include "broker/store/job_store.h"
+
+#include <sqlite3.h>
+
+#include <stdexcept>
+
+namespace simsel {
+namespace {
+
+struct Statement {
+  sqlite3_stmt* handle = nullptr;
+  Statement(sqlite3* db, const char* sql) {
+    if (sqlite3_prepare_v2(db, sql, -1, &handle, nullptr) != SQLITE_OK)
+      throw std::runtime_error(std::string("sqlite prepare: ") + sqlite3_errmsg(db));
+  }
+  ~Statement() { sqlite3_finalize(handle); }
+  void bind(int index, std::uint64_t value) {
+    sqlite3_bind_int64(handle, index, static_cast<sqlite3_int64>(value));
+  }
+  void bind(int index, const std::string& text) {
+    sqlite3_bind_text(handle, index, text.c_str(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  }
+  std::string text(int column) {
+    auto* chars = reinterpret_cast<const char*>(sqlite3_column_text(handle, column));
+    return chars ? chars : "";
+  }
+};
+
+void step_done(sqlite3* db, Statement& statement) {
+  if (sqlite3_step(statement.handle) != SQLITE_DONE)
+    throw std::runtime_error(std::string("sqlite step: ") + sqlite3_errmsg(db));
+}
+
+}  // namespace
+
+JobStore::JobStore(const std::filesystem::path& file) {
+  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+  if (sqlite3_open(file.c_str(), &db_) != SQLITE_OK) {
+    std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    throw std::runtime_error("cannot open job store " + file.string() + ": " + message);
+  }
+  exec("PRAGMA journal_mode=WAL");
+  exec("PRAGMA synchronous=NORMAL");
+  exec("CREATE TABLE IF NOT EXISTS jobs ("
+       " job_id INTEGER PRIMARY KEY, state TEXT NOT NULL, spec TEXT NOT NULL,"
+       " document TEXT NOT NULL, updated_at REAL NOT NULL DEFAULT (((julianday('now') - 2440587.5) * 86400.0)))");
+}
+
+JobStore::~JobStore() { sqlite3_close(db_); }
+
+void JobStore::exec(const char* sql) const {
+  char* message = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string text = message ? message : "unknown error";
+    sqlite3_free(message);
+    throw std::runtime_error("sqlite: " + text);
+  }
+}
+
+void JobStore::insert(std::uint64_t job_id, const nlohmann::json& spec,
+                      const nlohmann::json& document) {
+  Statement statement(db_, "INSERT INTO jobs (job_id, state, spec, document) VALUES (?, ?, ?, ?)");
+  statement.bind(1, job_id);
+  statement.bind(2, document.value("state", std::string("queued")));
+  statement.bind(3, spec.dump());
+  statement.bind(4, document.dump());
+  step_done(db_, statement);
+}
+
+void JobStore::update(std::uint64_t job_id, const std::string& state,
+                      const nlohmann::json& document) {
+  Statement statement(db_,
+                      "UPDATE jobs SET state = ?, document = ?, updated_at = ((julianday('now') - 2440587.5) * 86400.0)"
+                      " WHERE job_id = ?");
+  statement.bind(1, state);
+  statement.bind(2, document.dump());
+  statement.bind(3, job_id);
+  step_done(db_, statement);
+}
+
+std::vector<StoredJob> JobStore::load_all() const {
+  Statement statement(db_, "SELECT job_id, state, spec, document FROM jobs ORDER BY job_id");
+  std::vector<StoredJob> jobs;
+  while (sqlite3_step(statement.handle) == SQLITE_ROW) {
+    StoredJob job;
+    job.job_id = static_cast<std::uint64_t>(sqlite3_column_int64(statement.handle, 0));
+    job.state = statement.text(1);
+    job.spec = nlohmann::json::parse(statement.text(2), nullptr, false);
+    job.document = nlohmann::json::parse(statement.text(3), nullptr, false);
+    jobs.push_back(std::move(job));
+  }
+  return jobs;
+}
+
+std::uint64_t JobStore::max_job_id() const {
+  Statement statement(db_, "SELECT COALESCE(MAX(job_id), 0) FROM jobs");
+  if (sqlite3_step(statement.handle) != SQLITE_ROW) return 0;
+  return static_cast<std::uint64_t>(sqlite3_column_int64(statement.handle, 0));
+}
+
+}  // namespace simsel

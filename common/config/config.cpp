@@ -1,0 +1,153 @@
+// See config.h. Keys are read through KeyReader, which marks each key it consumes so that
+// whatever is left over is reported as unknown, with its position in the file.
+#include "common/config/config.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <vector>
+
+#include <toml++/toml.h>
+
+namespace simsel {
+namespace {
+
+std::string where(std::string_view source_name, const toml::source_region& region) {
+  std::ostringstream out;
+  out << source_name << ":" << region.begin.line << ":" << region.begin.column;
+  return out.str();
+}
+
+class KeyReader {
+ public:
+  KeyReader(std::string_view source_name, std::vector<std::string>& problems)
+      : source_name_(source_name), problems_(problems) {}
+
+  // Reads [section] of `root`, if present; unknown keys inside it are reported at the end.
+  void enter(const toml::table& root, std::string_view section) {
+    section_ = std::string(section);
+    table_ = root[section].as_table();
+    if (table_ == nullptr && root.contains(section)) {
+      problem(*root.get(section), "must be a table");
+    }
+    used_.clear();
+  }
+
+  void string(std::string_view key, std::string& out) {
+    if (const auto* node = take(key)) {
+      if (auto value = node->value<std::string>()) out = *value;
+      else problem(*node, "must be a string", key);
+    }
+  }
+  void u32(std::string_view key, std::uint32_t& out, std::uint64_t min, std::uint64_t max) {
+    std::uint64_t wide = out;
+    u64(key, wide, min, max);
+    out = static_cast<std::uint32_t>(wide);
+  }
+  void u64(std::string_view key, std::uint64_t& out, std::uint64_t min, std::uint64_t max) {
+    const auto* node = take(key);
+    if (node == nullptr) return;
+    auto value = node->value_exact<std::int64_t>();
+    if (!value) return problem(*node, "must be an integer", key);
+    if (*value < 0 || static_cast<std::uint64_t>(*value) < min || static_cast<std::uint64_t>(*value) > max)
+      return problem(*node, "must be between " + std::to_string(min) + " and " + std::to_string(max), key);
+    out = static_cast<std::uint64_t>(*value);
+  }
+
+  void leave() {
+    if (table_ == nullptr) return;
+    for (const auto& [key, node] : *table_) {
+      if (!used_.count(std::string(key.str())))
+        problem(node, "unknown key", key.str());
+    }
+  }
+
+ private:
+  const toml::node* take(std::string_view key) {
+    if (table_ == nullptr) return nullptr;
+    used_.insert(std::string(key));
+    return table_->get(key);
+  }
+  void problem(const toml::node& node, std::string_view reason, std::string_view key = {}) {
+    std::string path = section_ + (key.empty() ? "" : "." + std::string(key));
+    problems_.push_back(where(source_name_, node.source()) + ": " + path + ": " + std::string(reason));
+  }
+
+  std::string_view source_name_;
+  std::vector<std::string>& problems_;
+  std::string section_;
+  const toml::table* table_ = nullptr;
+  std::set<std::string> used_;
+};
+
+void read_broker(KeyReader& keys, BrokerConfig& broker) {
+  keys.string("worker_endpoint", broker.worker_endpoint);
+  keys.string("client_endpoint", broker.client_endpoint);
+  keys.string("stats_endpoint", broker.stats_endpoint);
+  std::string data_dir = broker.data_dir.string();
+  keys.string("data_dir", data_dir);
+  broker.data_dir = data_dir;
+  keys.u32("heartbeat_ms", broker.heartbeat_ms, 10, 600'000);
+  keys.u32("liveness", broker.liveness, 1, 100);
+  keys.u32("prefetch", broker.prefetch, 0, 1000);
+  keys.u32("publish_hz", broker.publish_hz, 1, 1000);
+  keys.u32("task_target_ms", broker.task_target_ms, 1, 60'000);
+  keys.u64("max_message_bytes", broker.max_message_bytes, 1024, 1ull << 32);
+}
+
+void read_node(KeyReader& keys, NodeConfig& node) {
+  keys.string("broker_endpoint", node.broker_endpoint);
+  keys.u32("threads", node.threads, 0, 4096);
+  keys.string("name", node.name);
+  keys.u32("heartbeat_ms", node.heartbeat_ms, 10, 600'000);
+  keys.u32("liveness", node.liveness, 1, 100);
+  keys.u32("reconnect_min_ms", node.reconnect_min_ms, 1, 600'000);
+  keys.u32("reconnect_max_ms", node.reconnect_max_ms, 1, 3'600'000);
+}
+
+}  // namespace
+
+Result<Config> parse_config(std::string_view toml_text, std::string_view source_name) {
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, source_name);
+  } catch (const toml::parse_error& e) {
+    return make_error(where(source_name, e.source()) + ": " + std::string(e.description()));
+  }
+  Config config;
+  std::vector<std::string> problems;
+  KeyReader keys(source_name, problems);
+  keys.enter(root, "broker");
+  read_broker(keys, config.broker);
+  keys.leave();
+  keys.enter(root, "node");
+  read_node(keys, config.node);
+  keys.leave();
+  keys.enter(root, "log");
+  keys.string("level", config.log_level);
+  keys.leave();
+  static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error", "off"};
+  if (!kLevels.count(config.log_level))
+    problems.push_back(std::string(source_name) + ": log.level: must be one of trace, debug, info, warn, error, off");
+  for (const auto& [key, node] : root) {
+    if (key != "broker" && key != "node" && key != "log")
+      problems.push_back(where(source_name, node.source()) + ": " + std::string(key.str()) +
+                         ": unknown section (known: broker, node, log)");
+  }
+  if (!problems.empty()) {
+    std::string message;
+    for (const auto& p : problems) message += (message.empty() ? "" : "\n") + p;
+    return make_error(message);
+  }
+  return config;
+}
+
+Result<Config> load_config(const std::filesystem::path& path) {
+  std::ifstream file(path);
+  if (!file) return make_error(path.string() + ": cannot open config file");
+  std::stringstream text;
+  text << file.rdbuf();
+  return parse_config(text.str(), path.string());
+}
+
+}  // namespace simsel

@@ -1,0 +1,49 @@
+// Process configuration (conf/*.toml): the broker's and the node's settings, loaded from TOML.
+// Every key has a default (documented in conf/*.toml); an unknown key, a wrong type or an
+// out-of-range value is an error naming file:line:column and the key path.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "common/util/result.h"
+
+namespace simsel {
+
+struct BrokerConfig {
+  std::string worker_endpoint = "tcp://127.0.0.1:5555";
+  std::string client_endpoint = "tcp://127.0.0.1:5556";
+  std::string stats_endpoint = "tcp://127.0.0.1:5557";
+  std::filesystem::path data_dir = "data";  // holds simsel.sqlite
+  std::uint32_t heartbeat_ms = 1000;
+  std::uint32_t liveness = 3;
+  std::uint32_t prefetch = 2;          // tasks in flight per worker beyond its slots
+  std::uint32_t publish_hz = 10;       // stats updates per second per job, at most
+  std::uint32_t task_target_ms = 20;   // aimed compute time of one task
+  std::uint64_t max_message_bytes = 64ull << 20;
+};
+
+struct NodeConfig {
+  std::string broker_endpoint = "tcp://127.0.0.1:5555";
+  std::uint32_t threads = 0;  // 0: one per core
+  std::string name;           // empty: host:pid
+  std::uint32_t heartbeat_ms = 1000;
+  std::uint32_t liveness = 3;
+  std::uint32_t reconnect_min_ms = 1000;
+  std::uint32_t reconnect_max_ms = 32000;
+};
+
+struct Config {
+  BrokerConfig broker;
+  NodeConfig node;
+  std::string log_level = "info";  // trace, debug, info, warn, error, off
+};
+
+// Loads a config file; sections absent from the file keep their defaults.
+Result<Config> load_config(const std::filesystem::path& path);
+
+// Same, from TOML text; `source_name` is used in error messages.
+Result<Config> parse_config(std::string_view toml_text, std::string_view source_name);
+
+}  // namespace simsel

@@ -1,0 +1,46 @@
+// JobSpec: what a user asks for — a model and its systems, a procedure and its requirements,
+// a seed, optional limits. Parsed from JSON (the API form); TOML job files are converted to the
+// same JSON first (load_job_file). Validation reports every problem found, each with its field
+// path. Model- and procedure-specific parameters are checked by make_model / make_procedure.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "common/util/result.h"
+
+namespace simsel {
+
+struct JobLimits {
+  std::optional<std::uint64_t> max_replications;  // stop (failed) past this many simulated reps
+  std::optional<double> max_wall_seconds;         // stop (failed) past this wall time
+};
+
+struct JobSpec {
+  std::string model;
+  nlohmann::json systems;  // {"list": [...]} or {"generator": ..., ...}; see nodes/models/model.h
+  std::string procedure;
+  double delta = 0.1;
+  double alpha = 0.05;
+  std::uint32_t n0 = 20;
+  std::uint64_t seed = 1;
+  bool crn = false;
+  std::optional<bool> maximize;  // absent: the model's own sense of "best"
+  nlohmann::json params = nlohmann::json::object();  // procedure-specific
+  JobLimits limits;
+
+  nlohmann::json to_json() const;
+};
+
+// Checks types and ranges of the common fields; every problem is listed, one per line.
+Result<JobSpec> parse_job_spec(const nlohmann::json& document);
+
+// Reads a TOML (.toml) or JSON (.json) job file into its JSON form; a `systems.csv` file is
+// read (relative to the job file) into `systems.list`. Syntax errors give file:line:column.
+Result<nlohmann::json> load_job_file(const std::filesystem::path& path);
+
+}  // namespace simsel

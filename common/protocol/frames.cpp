@@ -1,0 +1,34 @@
+// See frames.h.
+#include "common/protocol/frames.h"
+
+namespace simsel::protocol {
+
+std::optional<Frames> receive_frames(zmq::socket_t& socket) {
+  Frames frames;
+  zmq::message_t part;
+  if (!socket.recv(part, zmq::recv_flags::dontwait)) return std::nullopt;
+  for (;;) {
+    const bool more = part.more();
+    if (frames.parts.size() < kMaxFrames) {
+      frames.parts.push_back(std::move(part));
+    } else {
+      frames.truncated = true;
+    }
+    if (!more) break;
+    // The rest of a multipart message is already queued: this never blocks.
+    (void)socket.recv(part, zmq::recv_flags::none);
+  }
+  return frames;
+}
+
+void send_routed(zmq::socket_t& router, std::string_view identity, std::string_view payload) {
+  router.send(zmq::buffer(identity), zmq::send_flags::sndmore);
+  router.send(zmq::buffer(payload), zmq::send_flags::none);
+}
+
+std::string bind_resolved(zmq::socket_t& socket, const std::string& endpoint) {
+  socket.bind(endpoint);
+  return socket.get(zmq::sockopt::last_endpoint);
+}
+
+}  // namespace simsel::protocol

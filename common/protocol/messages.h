@@ -1,0 +1,100 @@
+// The messages of the simsel wire protocol (docs/PROTOCOL.md), as plain structs, and the codec
+// that turns them into one ZeroMQ frame of MessagePack and back.
+// Worker messages are typed (they are the hot path); client requests/replies and stats updates
+// carry a JSON body (they are few and their documents are open-ended).
+// Decoders never throw on input: a bad frame gives an Error with a status code and a message
+// that names the command and field. Not here: sockets (see socket_io.h).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/util/result.h"
+
+namespace simsel::protocol {
+
+inline constexpr std::string_view kSignature = "SIMSEL";
+inline constexpr std::uint64_t kVersion = 1;
+
+// Status codes (docs/PROTOCOL.md, "Status codes").
+enum StatusCode : int {
+  kOk = 200,
+  kBadMessage = 400,
+  kUnknownJob = 404,
+  kConflict = 409,
+  kTooLarge = 413,
+  kInvalidSpec = 422,
+  kInternal = 500,
+  kBadVersion = 505,
+};
+
+// ---- Worker conversation ----
+struct Ready {
+  std::string name;
+  std::uint32_t slots = 1;
+  std::vector<std::string> models;
+};
+struct JobDefinition {
+  std::uint64_t job_id = 0;
+  std::string model;
+  std::string systems_json;  // the job spec's `systems` value as JSON text
+  std::uint64_t seed = 0;
+  bool crn = false;
+};
+struct Task {
+  std::uint64_t task_id = 0;
+  std::uint64_t job_id = 0;
+  std::vector<std::uint64_t> systems;
+  std::vector<std::uint64_t> rep_begins;
+  std::vector<std::uint32_t> rep_counts;
+  std::uint64_t replication_count() const;
+};
+struct TaskResult {
+  std::uint64_t task_id = 0;
+  std::uint64_t job_id = 0;
+  std::vector<double> values;
+  std::uint64_t busy_ns = 0;
+};
+struct TaskFailed {
+  std::uint64_t task_id = 0;
+  std::uint64_t job_id = 0;
+  std::uint32_t code = 0;
+  std::string message;
+};
+struct Heartbeat {};
+struct Disconnect {
+  std::string reason;
+};
+
+using WorkerMessage =
+    std::variant<Ready, JobDefinition, Task, TaskResult, TaskFailed, Heartbeat, Disconnect>;
+
+std::string encode(const WorkerMessage& message);
+Result<WorkerMessage> decode_worker_message(std::string_view frame);
+
+// ---- Client conversation and stats stream: a command and a JSON body ----
+struct Document {
+  std::string command;  // SUBMIT, STATUS, LIST, CANCEL, SNAPSHOT, OK, ERROR, STATS, CLUSTER
+  nlohmann::json body = nlohmann::json::object();
+};
+
+std::string encode(const Document& message);
+Result<Document> decode_document(std::string_view frame);
+
+// Is `command` one of the client requests (SUBMIT, STATUS, LIST, CANCEL, SNAPSHOT)?
+bool is_client_request(std::string_view command);
+
+// The name of a worker message's command, e.g. "TASK", for logs.
+std::string_view command_name(const WorkerMessage& message);
+
+// A printable sample of a bad frame for logs: printable ASCII kept, the rest as \xNN, cut at
+// `limit` bytes.
+std::string printable_sample(std::string_view frame, std::size_t limit = 64);
+
+}  // namespace simsel::protocol

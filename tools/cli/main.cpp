@@ -1,0 +1,164 @@
+// simsel: the command-line client. `run` runs a job on an embedded broker with local worker
+// threads; submit, status, list, cancel and watch talk to a running simsel-broker.
+// Exit codes: 0 done (job succeeded), 1 job failed or was cancelled, 2 bad input, 3 broker
+// unreachable or other runtime failure.
+#include <unistd.h>
+
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "common/jobspec/job_spec.h"
+#include "tools/cli/broker_client.h"
+#include "tools/cli/local_cluster.h"
+#include "tools/cli/report.h"
+
+namespace {
+
+using namespace simsel;
+
+constexpr int kJobFailed = 1, kBadInput = 2, kRuntime = 3;
+
+struct Options {
+  std::string config_path;
+  std::string broker_endpoint;
+  std::string stats_endpoint;
+  std::string job_file;
+  std::uint64_t job_id = 0;
+  bool has_job_id = false;
+  std::uint32_t workers = 0;
+  bool json = false;
+};
+
+int fail(const std::string& message, int code) {
+  std::cerr << "simsel: " << message << "\n";
+  return code;
+}
+
+int exit_code_for(const nlohmann::json& document) {
+  return document.value("state", "") == "succeeded" ? 0 : kJobFailed;
+}
+
+int show(const nlohmann::json& document, bool json) {
+  if (json) std::cout << result_json(document).dump(2) << "\n";
+  else print_result(std::cout, document);
+  return exit_code_for(document);
+}
+
+// Follows a job, drawing the progress line on a terminal; returns the final document.
+Result<nlohmann::json> follow(zmq::context_t& context, BrokerClient& client,
+                              const std::string& stats, std::uint64_t job_id) {
+  const bool terminal = isatty(STDERR_FILENO);
+  auto final = follow_job(context, client, stats, job_id, [&](const nlohmann::json& document) {
+    if (terminal) std::cerr << "\r\033[K" << progress_line(document) << std::flush;
+  });
+  if (terminal) std::cerr << "\n";
+  return final;
+}
+
+int run_local(Options& options, Config config) {
+  auto spec = load_job_file(options.job_file);
+  if (!spec) return fail(spec.error().message, kBadInput);
+  if (options.workers) config.node.threads = options.workers;
+  config = with_inproc_endpoints(config);
+  zmq::context_t context;
+  LocalCluster cluster(context, config);
+  BrokerClient client(context, cluster.client_endpoint());
+  auto submitted = client.request("SUBMIT", {{"spec", spec.value()}});
+  if (!submitted) return fail(submitted.error().message, kBadInput);
+  auto final = follow(context, client, cluster.stats_endpoint(), submitted.value()["job_id"]);
+  if (!final) return fail(final.error().message, kRuntime);
+  return show(final.value(), options.json);
+}
+
+int remote(const std::string& command, Options& options, const Config& config) {
+  zmq::context_t context;
+  BrokerClient client(context, options.broker_endpoint.empty() ? config.broker.client_endpoint
+                                                               : options.broker_endpoint);
+  const std::string stats = options.stats_endpoint.empty() ? config.broker.stats_endpoint
+                                                           : options.stats_endpoint;
+  auto print_error = [](const Error& error) {
+    return fail(error.message, error.code == 0 || error.code >= 500 ? kRuntime : kBadInput);
+  };
+  if (command == "submit") {
+    auto spec = load_job_file(options.job_file);
+    if (!spec) return fail(spec.error().message, kBadInput);
+    auto reply = client.request("SUBMIT", {{"spec", spec.value()}});
+    if (!reply) return print_error(reply.error());
+    std::cout << reply.value()["job_id"].get<std::uint64_t>() << "\n";
+    return 0;
+  }
+  if (command == "list" || (command == "status" && !options.has_job_id)) {
+    auto reply = client.request("LIST");
+    if (!reply) return print_error(reply.error());
+    if (options.json) {
+      std::cout << reply.value()["jobs"].dump(2) << "\n";
+    } else {
+      for (const auto& job : reply.value()["jobs"]) std::cout << progress_line(job) << "\n";
+    }
+    return 0;
+  }
+  if (command == "status") {
+    auto reply = client.request("STATUS", {{"job_id", options.job_id}});
+    if (!reply) return print_error(reply.error());
+    show(reply.value()["job"], options.json);
+    return 0;
+  }
+  if (command == "cancel") {
+    auto reply = client.request("CANCEL", {{"job_id", options.job_id}});
+    if (!reply) return print_error(reply.error());
+    std::cout << "job " << options.job_id << " cancelled\n";
+    return 0;
+  }
+  auto final = follow(context, client, stats, options.job_id);  // watch
+  if (!final) return print_error(final.error());
+  return show(final.value(), options.json);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"simsel: parallel ranking and selection of simulated systems"};
+  app.require_subcommand(1);
+  Options options;
+  app.add_option("-c,--config", options.config_path, "config file (default conf/local.toml for run)");
+  app.add_option("--broker", options.broker_endpoint, "broker client endpoint (overrides broker.client_endpoint)");
+  app.add_option("--stats", options.stats_endpoint, "broker stats endpoint (overrides broker.stats_endpoint)");
+
+  auto* run = app.add_subcommand("run", "run a job on an embedded broker with local worker threads");
+  run->add_option("job", options.job_file, "job spec file (.toml or .json)")->required();
+  run->add_option("-w,--workers", options.workers, "worker threads (default: node.threads, 0 = cores)");
+  run->add_flag("--json", options.json, "print the result as one JSON document");
+  auto* submit = app.add_subcommand("submit", "submit a job to a running broker; prints its id");
+  submit->add_option("job", options.job_file, "job spec file (.toml or .json)")->required();
+  auto* status = app.add_subcommand("status", "show a job (or all jobs without an id)");
+  status->add_option("id", options.job_id, "job id")->each([&](const std::string&) { options.has_job_id = true; });
+  status->add_flag("--json", options.json, "print JSON");
+  auto* list = app.add_subcommand("list", "list all jobs");
+  list->add_flag("--json", options.json, "print JSON");
+  auto* cancel = app.add_subcommand("cancel", "cancel a job");
+  cancel->add_option("id", options.job_id, "job id")->required();
+  auto* watch = app.add_subcommand("watch", "follow a job live until it ends");
+  watch->add_option("id", options.job_id, "job id")->required();
+  watch->add_flag("--json", options.json, "print the final result as JSON");
+  CLI11_PARSE(app, argc, argv);
+  (void)submit; (void)list; (void)cancel;
+
+  const bool local = run->parsed();
+  if (options.config_path.empty() && local && access("conf/local.toml", R_OK) == 0)
+    options.config_path = "conf/local.toml";
+  Config config;
+  if (!options.config_path.empty()) {
+    auto loaded = load_config(options.config_path);
+    if (!loaded) return fail(loaded.error().message, kBadInput);
+    config = loaded.value();
+  }
+  spdlog::set_level(local ? spdlog::level::warn : spdlog::level::from_str(config.log_level));
+  try {
+    if (local) return run_local(options, config);
+    return remote(app.get_subcommands().front()->get_name(), options, config);
+  } catch (const std::exception& e) {
+    return fail(e.what(), kRuntime);
+  }
+}

@@ -1,0 +1,61 @@
+// See report.h.
+#include "tools/cli/report.h"
+
+#include <cstdio>
+#include <ostream>
+#include <string>
+
+namespace simsel {
+namespace {
+
+std::string fixed(double value, int digits) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", digits, value);
+  return text;
+}
+
+std::uint64_t count(const nlohmann::json& document, const char* key) {
+  return document.value(key, std::uint64_t{0});
+}
+
+}  // namespace
+
+std::string progress_line(const nlohmann::json& document) {
+  const auto& progress = document.value("progress", nlohmann::json::object());
+  return "job " + std::to_string(count(document, "job_id")) + " " + document.value("state", "") +
+         " | " + document.value("procedure", "") + " " + progress.value("stage", "") +
+         " | survivors " + std::to_string(progress.value("survivors", std::uint64_t{0})) + "/" +
+         std::to_string(count(document, "systems")) + " | " +
+         std::to_string(count(document, "simulated_replications")) + " reps | " +
+         fixed(document.value("replications_per_second", 0.0), 0) + " reps/s | " +
+         fixed(document.value("wall_seconds", 0.0), 1) + " s";
+}
+
+void print_result(std::ostream& out, const nlohmann::json& document) {
+  out << "job " << count(document, "job_id") << ": " << document.value("state", "?") << "\n"
+      << "  procedure      " << document.value("procedure", "") << " on "
+      << count(document, "systems") << " systems of model " << document.value("model", "")
+      << " (seed " << count(document, "seed") << ", crn " << (document.value("crn", false) ? "on" : "off")
+      << ")\n";
+  if (document.contains("best")) {
+    const auto& best = document["best"];
+    out << "  best system    #" << best.value("index", std::uint64_t{0}) << " " << best["params"].dump()
+        << "\n"
+        << "  estimated mean " << fixed(best.value("mean", 0.0), 6) << " from "
+        << best.value("replications", std::uint64_t{0}) << " replications\n"
+        << "  guarantee      " << document.value("guarantee", "") << "\n";
+  }
+  if (document.contains("error")) out << "  error          " << document["error"].get<std::string>() << "\n";
+  out << "  replications   " << count(document, "total_replications") << " used, "
+      << count(document, "simulated_replications") << " simulated\n"
+      << "  wall time      " << fixed(document.value("wall_seconds", 0.0), 3) << " s\n"
+      << "  utilization    " << fixed(100.0 * document.value("utilization", 0.0), 1) << "% of worker slots\n";
+}
+
+nlohmann::json result_json(const nlohmann::json& document) {
+  nlohmann::json result = document;
+  result.erase("progress");
+  return result;
+}
+
+}  // namespace simsel

@@ -75,7 +75,7 @@ TEST_CASE("tp flowline generator enumerates every feasible system once", "[model
         FlowLineTuple{total - 2, 1, 1, total - 1, 1});
 }
 
-TEST_CASE("tp means match the known E[50/T]", "[models]") {
+TEST_CASE("tp means match the known E(50 over T)", "[models]") {
   SECTION("best L=20 system (6,7,7,12,8): about 5.861, sd about 0.72") {
     const auto model =
         build("tp", {{"list", {{{"r1", 6}, {"r2", 7}, {"r3", 7}, {"b2", 12}, {"b3", 8}}}}});

@@ -59,6 +59,14 @@ TEST_CASE("Mrg32k3a jumps compose", "[rng]") {
     by_stream.jump_streams(1);
     CHECK(by_substreams.state() == by_stream.state());
   }
+  SECTION("a jump of 2^63 streams (the top bit) equals two of 2^62") {
+    Mrg32k3a direct(kDefaultSeed), split(kDefaultSeed);
+    direct.jump_streams(std::uint64_t{1} << 63);
+    split.jump_streams(std::uint64_t{1} << 62);
+    split.jump_streams(std::uint64_t{1} << 62);
+    CHECK(direct.state() == split.state());
+    CHECK(direct.state() != Mrg32k3a(kDefaultSeed).state());
+  }
   SECTION("jumps by a large odd count compose") {
     Mrg32k3a direct(kDefaultSeed), split(kDefaultSeed);
     direct.jump_substreams(1000003);
@@ -77,7 +85,7 @@ TEST_CASE("Mrg32k3a seed validation", "[rng]") {
   CHECK(Mrg32k3a::is_valid_seed({Mrg32k3a::kM1 - 1, 0, 0, Mrg32k3a::kM2 - 1, 0, 0}));
 }
 
-TEST_CASE("ReplicationStreams maps (system, replication) to fixed streams", "[rng]") {
+TEST_CASE("ReplicationStreams maps (system - replication) to fixed streams", "[rng]") {
   const ReplicationStreams streams(42, /*crn=*/false);
 
   SECTION("the same seed gives the same numbers") {

@@ -54,7 +54,8 @@ class Procedure {
   virtual ~Procedure() = default;
 
   // Wanted replications per system: the procedure wants outputs 0..targets()[i]-1 of
-  // system i. Targets never decrease; a system it is done with keeps its target.
+  // system i. Targets rise as stages need more; a system the procedure is done with (for
+  // example eliminated) drops to the outputs it used, so nothing more is handed out for it.
   virtual std::span<const std::uint64_t> targets() const = 0;
 
   // Consumes whatever complete prefixes allow; may raise targets, release memory, finish.

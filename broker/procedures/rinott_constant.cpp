@@ -1,24 +1,15 @@
 // See rinott_constant.h. Rinott's h is found by bracketing and TOMS 748 on the shortfall
 // 1 - I(h), the probability the bound misses; working with the shortfall rather than I(h) keeps
 // the precision when P* is close to 1 or k is large (then every inner integral is 1 - tiny).
-//
-// Both integrals run over a chi-square density. In t = ln x that density is smooth and
-// unimodal, decays exponentially on the left and doubly exponentially on the right, and the
-// integrands are analytic in a strip around the real axis: the plain trapezoid rule in t then
-// converges geometrically (Trefethen and Weideman 2014), handles nu = 1 (whose density is
-// infinite at 0) and reaches far into the lower tail, which is where the inner integral's
-// complement lives when h is large. One rule serves both integrals, so an evaluation is one
-// pass over a precomputed grid of node pairs.
 #include "broker/procedures/rinott_constant.h"
 
 #include <algorithm>
-#include <cmath>
-#include <string>
-#include <vector>
-
 #include <boost/math/distributions/chi_squared.hpp>
 #include <boost/math/special_functions/trigamma.hpp>
 #include <boost/math/tools/roots.hpp>
+#include <cmath>
+#include <string>
+#include <vector>
 
 namespace simsel {
 namespace {
@@ -35,6 +26,12 @@ constexpr double kMaxSpacing = 0.25;
 constexpr double kLargestH = 1e12;
 
 // Nodes x_j and weights w_j such that sum_j w_j g(x_j) ~ E[g(X)], X ~ chi-square(nu).
+// In t = ln x the chi-square density is smooth and unimodal, decays exponentially on the left
+// and doubly exponentially on the right, and the integrands are analytic in a strip around the
+// real axis: the plain trapezoid rule in t then converges geometrically (Trefethen and Weideman,
+// SIAM Review 2014), copes with nu = 1 (density infinite at 0) and reaches deep into the lower
+// tail, where the inner integral's complement lives when h is large. One rule serves both
+// integrals, so an evaluation is one pass over a precomputed grid of node pairs.
 struct ChiSquareRule {
   std::vector<double> points;
   std::vector<double> weights;

@@ -1,7 +1,8 @@
 // See sample_store.h. A lane keeps the outputs from `base` on in one vector; NaN fills the holes
-// left by outputs that arrived ahead of an earlier one. Releasing erases from the front: the
-// elements that move are only those past the released prefix, which is the out-of-order window
-// (a procedure releases what it has just consumed), so the cost stays proportional to it.
+// left by outputs that arrived ahead of an earlier one. Releasing erases from the front only
+// once the released prefix is at least as long as what would have to move behind it, so each
+// output is moved at most about once: a procedure that releases one output per stage while many
+// later ones wait (KN, with a deep sampler) still pays O(1) per output, not O(window).
 #include "broker/sampling/sample_store.h"
 
 #include <cassert>
@@ -19,7 +20,6 @@ SampleStore::SampleStore(std::uint64_t system_count) : lanes_(system_count) {}
 
 bool SampleStore::put(std::uint64_t system, std::uint64_t rep, double value) {
   Lane& lane = lanes_[system];
-  // A NaN output would read as "missing" and could never complete the prefix.
   if (rep < lane.contiguous || std::isnan(value)) return false;
   const std::uint64_t offset = rep - lane.base;
   if (offset >= lane.values.size()) lane.values.resize(offset + 1, kMissing);
@@ -42,7 +42,9 @@ void SampleStore::release(std::uint64_t system, std::uint64_t upto) {
   Lane& lane = lanes_[system];
   assert(upto <= lane.contiguous);
   if (upto <= lane.base) return;
-  lane.values.erase(lane.values.begin(), lane.values.begin() + (upto - lane.base));
+  const std::uint64_t freed = upto - lane.base;
+  if (2 * freed < lane.values.size()) return;
+  lane.values.erase(lane.values.begin(), lane.values.begin() + static_cast<std::ptrdiff_t>(freed));
   lane.base = upto;
   // Give back capacity once live outputs fill a quarter of it or less, so a million lanes do not
   // keep their first-stage peak; copying at most a quarter keeps the shrink amortized cheap.

@@ -18,6 +18,7 @@ class SampleStore {
 
   // Records output `value` of replication `rep` of `system`. Returns false (and stores
   // nothing) for a duplicate or an already released replication: re-sent results are harmless.
+  // Also false for a NaN value, which would read as "missing": the caller must reject those.
   bool put(std::uint64_t system, std::uint64_t rep, double value);
 
   // Outputs 0..contiguous(system)-1 are all present (or were released).
@@ -26,7 +27,8 @@ class SampleStore {
   // REQUIRES: released(system) <= rep < contiguous(system)
   double at(std::uint64_t system, std::uint64_t rep) const;
 
-  // The procedure will not read replications below `upto` again: frees their memory.
+  // The procedure will not read replications below `upto` again: their memory may be freed,
+  // in bulk once that is cheap (released() says how far it has been).
   // REQUIRES: upto <= contiguous(system)
   void release(std::uint64_t system, std::uint64_t upto);
   std::uint64_t released(std::uint64_t system) const { return lanes_[system].base; }

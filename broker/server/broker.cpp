@@ -62,7 +62,7 @@ double Broker::steady() const {
 
 void Broker::run() {
   const double tick_seconds = std::min(0.05, 0.5 / config_.publish_hz);
-  last_tick_ = steady();
+  last_tick_ = last_accrual_ = steady();
   zmq::pollitem_t items[] = {{workers_socket_.handle(), 0, ZMQ_POLLIN, 0},
                              {clients_socket_.handle(), 0, ZMQ_POLLIN, 0}};
   while (!stopping_) {
@@ -78,6 +78,7 @@ void Broker::run() {
       if (!frames) break;
       handle_client_frames(*frames);
     }
+    advance_jobs();
     dispatch();
     if (steady() >= last_tick_ + tick_seconds) tick();
   }
@@ -92,7 +93,7 @@ std::optional<protocol::Task> Broker::next_task_round_robin(std::uint64_t slots)
   for (std::size_t visited = 0; visited < jobs_.size(); ++visited) {
     if (start == jobs_.end()) start = jobs_.begin();
     Job& job = *start->second;
-    const std::uint64_t cells = job.cells_per_task(config_.task_target_ms * 1e-3);
+    const std::uint64_t cells = job.cells_per_task(config_.task_target_ms * 1e-3, config_.max_task_replications);
     // Enough work handed out to keep every slot busy twice over, and no more: the rest would
     // be speculation the procedure may never use.
     const std::uint64_t max_outstanding = cells * std::max<std::uint64_t>(slots, 1) * 2;
@@ -131,9 +132,28 @@ void Broker::dispatch() {
   }
 }
 
+void Broker::advance_jobs() {
+  const double wall = now();
+  std::vector<std::uint64_t> ended;
+  for (auto& [id, job] : jobs_) {
+    job->advance(wall);
+    if (is_final(job->state())) ended.push_back(id);
+  }
+  for (auto id : ended) retire_if_final(id);
+}
+
+void Broker::accrue_capacity() {
+  const double moment = steady();
+  const double capacity = (moment - last_accrual_) * workers_.total_slots();
+  last_accrual_ = moment;
+  for (auto& [id, job] : jobs_) {
+    // Jobs that ended this turn are still here and get their last slice.
+    if (job->state() != JobState::kQueued) job->add_capacity(capacity);
+  }
+}
+
 void Broker::tick() {
   const double moment = steady();
-  const double elapsed = moment - last_tick_;
   last_tick_ = moment;
   const double heartbeat = config_.heartbeat_ms * 1e-3;
   std::vector<std::string> silent;
@@ -143,11 +163,10 @@ void Broker::tick() {
   }
   for (const auto& identity : silent) expire(identity, "silent for too long");
 
-  const double capacity = elapsed * workers_.total_slots();
+  accrue_capacity();
   const double wall = now();
   std::vector<std::uint64_t> ended;
   for (auto& [id, job] : jobs_) {
-    if (job->state() == JobState::kRunning) job->add_capacity(capacity);
     job->check_limits(wall);
     if (is_final(job->state())) ended.push_back(id);
   }
@@ -187,6 +206,7 @@ void Broker::retire_if_final(std::uint64_t job_id) {
   auto it = jobs_.find(job_id);
   if (it == jobs_.end() || !is_final(it->second->state())) return;
   Job& job = *it->second;
+  accrue_capacity();
   job.sample_rate(steady());
   nlohmann::json document = job.document(now());
   store_.update(job_id, std::string(to_string(job.state())), document);

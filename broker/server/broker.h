@@ -64,6 +64,8 @@ class Broker {
   protocol::Document cancel(const nlohmann::json& body);
   protocol::Document snapshot(const nlohmann::json& body);
 
+  void advance_jobs();
+  void accrue_capacity();
   void dispatch();
   std::optional<protocol::Task> next_task_round_robin(std::uint64_t max_outstanding_factor);
   void tick();
@@ -95,6 +97,7 @@ class Broker {
   std::uint64_t seq_ = 0;
   std::map<std::uint64_t, double> last_published_;  // job id -> steady time
   double last_tick_ = 0;
+  double last_accrual_ = 0;  // steady time up to which running jobs got their slot-seconds
   double last_cluster_publish_ = 0;
 };
 

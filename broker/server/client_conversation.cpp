@@ -20,7 +20,7 @@ protocol::Document ok_reply(nlohmann::json body = nlohmann::json::object()) {
 // Reads body.job_id, which must be a non-negative integer.
 std::optional<std::uint64_t> job_id_field(const nlohmann::json& body) {
   auto it = body.find("job_id");
-  if (it == body.end() || !it->is_number_unsigned()) return std::nullopt;
+  if (it == body.end() || !is_non_negative_integer(*it)) return std::nullopt;
   return it->get<std::uint64_t>();
 }
 

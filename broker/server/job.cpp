@@ -9,7 +9,6 @@ namespace {
 
 // Before any measurement, assume a replication costs this much; the first results correct it.
 constexpr double kInitialSecondsPerCell = 100e-6;
-constexpr std::uint64_t kMaxCellsPerTask = 1u << 16;
 
 bool model_prefers_larger(const std::string& name) {
   for (const auto& info : model_catalog()) {
@@ -68,10 +67,10 @@ Job::Job(std::uint64_t id, JobSpec spec, std::unique_ptr<Model> model,
       plan_(model_->system_count()),
       submitted_at_(now) {}
 
-std::uint64_t Job::cells_per_task(double target_seconds) const {
+std::uint64_t Job::cells_per_task(double target_seconds, std::uint64_t max_cells) const {
   double per_cell = seconds_per_cell_ > 0 ? seconds_per_cell_ : kInitialSecondsPerCell;
   return std::clamp<std::uint64_t>(static_cast<std::uint64_t>(target_seconds / per_cell), 1,
-                                   kMaxCellsPerTask);
+                                   std::max<std::uint64_t>(max_cells, 1));
 }
 
 std::optional<protocol::Task> Job::next_task(std::uint64_t task_id, std::uint64_t max_cells,
@@ -98,7 +97,7 @@ std::optional<protocol::Task> Job::next_task(std::uint64_t task_id, std::uint64_
   return task;
 }
 
-void Job::on_result(const protocol::Task& task, const protocol::TaskResult& result, double now) {
+void Job::on_result(const protocol::Task& task, const protocol::TaskResult& result) {
   const std::uint64_t cells = task.replication_count();
   outstanding_cells_ -= std::min(outstanding_cells_, cells);
   if (is_final(state_)) return;
@@ -113,7 +112,12 @@ void Job::on_result(const protocol::Task& task, const protocol::TaskResult& resu
   busy_seconds_ += busy;
   const double measured = busy / static_cast<double>(std::max<std::uint64_t>(cells, 1));
   seconds_per_cell_ = seconds_per_cell_ > 0 ? 0.8 * seconds_per_cell_ + 0.2 * measured : measured;
+  results_pending_ = true;
+}
 
+void Job::advance(double now) {
+  if (!results_pending_ || is_final(state_)) return;
+  results_pending_ = false;
   procedure_->advance(store_);
   advanced_since_rescan_ = true;
   if (procedure_->finished()) {

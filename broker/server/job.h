@@ -41,11 +41,15 @@ class Job {
   std::optional<protocol::Task> next_task(std::uint64_t task_id, std::uint64_t max_cells,
                                           std::uint64_t max_outstanding);
 
-  // Cells per task so one task computes for about `target_seconds`, from measured costs.
-  std::uint64_t cells_per_task(double target_seconds) const;
+  // Cells per task so one task computes for about `target_seconds`, from measured costs,
+  // and at most `max_cells`.
+  std::uint64_t cells_per_task(double target_seconds, std::uint64_t max_cells) const;
 
-  // A result for `task` (which this job issued). Advances the procedure; may finish the job.
-  void on_result(const protocol::Task& task, const protocol::TaskResult& result, double now);
+  // A result for `task` (which this job issued): its outputs go into the sample store.
+  void on_result(const protocol::Task& task, const protocol::TaskResult& result);
+  // Lets the procedure consume what arrived since the last call; may finish the job. Called
+  // once per loop turn, not per result, so a turn's results cost one pass of the procedure.
+  void advance(double now);
   // The task will not come back (its worker expired): its work is handed out again.
   void on_lost(const protocol::Task& task);
 
@@ -80,6 +84,7 @@ class Job {
   double submitted_at_;
   double finished_at_ = 0;
   bool advanced_since_rescan_ = true;
+  bool results_pending_ = false;  // results stored since the last advance()
   std::uint64_t outstanding_cells_ = 0;
   std::uint64_t simulated_ = 0;
   double busy_seconds_ = 0;

@@ -52,6 +52,7 @@ void Broker::handle_worker_message(WorkerSession* worker, const std::string& ide
 }
 
 void Broker::on_ready(const std::string& identity, protocol::Ready& ready) {
+  accrue_capacity();  // the slot count changes: close the slice at the old count
   WorkerSession session;
   session.identity = identity;
   session.name = ready.name;
@@ -91,8 +92,7 @@ void Broker::on_result(WorkerSession& worker, const protocol::TaskResult& result
       return retire_if_final(done.task.job_id);
     }
   }
-  job->second->on_result(done.task, result, now());
-  retire_if_final(done.task.job_id);
+  job->second->on_result(done.task, result);
 }
 
 void Broker::on_failed(WorkerSession& worker, const protocol::TaskFailed& failed) {
@@ -138,6 +138,7 @@ void Broker::disconnect(const std::string& identity, const std::string& reason) 
 void Broker::expire(const std::string& identity, const std::string& why) {
   WorkerSession* worker = workers_.find(identity);
   if (worker == nullptr) return;
+  accrue_capacity();
   const std::string name = worker->name;
   std::size_t requeued = 0;
   for (auto task_id : workers_.remove(identity)) {

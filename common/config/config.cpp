@@ -56,9 +56,11 @@ class KeyReader {
 
   void leave() {
     if (table_ == nullptr) return;
-    for (const auto& [key, node] : *table_) {
+    for (const auto& entry : *table_) {
+      const toml::key& key = entry.first;
       if (!used_.count(std::string(key.str())))
-        problem(node, "unknown key", key.str());
+        problems_.push_back(where(source_name_, key.source()) + ": " + section_ + "." +
+                            std::string(key.str()) + ": unknown key");
     }
   }
 
@@ -92,6 +94,7 @@ void read_broker(KeyReader& keys, BrokerConfig& broker) {
   keys.u32("prefetch", broker.prefetch, 0, 1000);
   keys.u32("publish_hz", broker.publish_hz, 1, 1000);
   keys.u32("task_target_ms", broker.task_target_ms, 1, 60'000);
+  keys.u32("max_task_replications", broker.max_task_replications, 1, 1u << 24);
   keys.u64("max_message_bytes", broker.max_message_bytes, 1024, 1ull << 32);
 }
 
@@ -129,9 +132,10 @@ Result<Config> parse_config(std::string_view toml_text, std::string_view source_
   static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error", "off"};
   if (!kLevels.count(config.log_level))
     problems.push_back(std::string(source_name) + ": log.level: must be one of trace, debug, info, warn, error, off");
-  for (const auto& [key, node] : root) {
+  for (const auto& entry : root) {
+    const toml::key& key = entry.first;
     if (key != "broker" && key != "node" && key != "log")
-      problems.push_back(where(source_name, node.source()) + ": " + std::string(key.str()) +
+      problems.push_back(where(source_name, key.source()) + ": " + std::string(key.str()) +
                          ": unknown section (known: broker, node, log)");
   }
   if (!problems.empty()) {

@@ -21,6 +21,7 @@ struct BrokerConfig {
   std::uint32_t prefetch = 2;          // tasks in flight per worker beyond its slots
   std::uint32_t publish_hz = 10;       // stats updates per second per job, at most
   std::uint32_t task_target_ms = 20;   // aimed compute time of one task
+  std::uint32_t max_task_replications = 65536;  // replications per task, at most
   std::uint64_t max_message_bytes = 64ull << 20;
 };
 

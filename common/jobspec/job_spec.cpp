@@ -43,7 +43,7 @@ class Checker {
   template <class Int>
   void integer(const std::string& key, Int& out, std::uint64_t min, const char* rule) {
     if (const json* v = field(key, false)) {
-      if (v->is_number_unsigned() && v->get<std::uint64_t>() >= min &&
+      if (is_non_negative_integer(*v) && v->get<std::uint64_t>() >= min &&
           v->get<std::uint64_t>() <= std::numeric_limits<Int>::max())
         out = static_cast<Int>(v->get<std::uint64_t>());
       else problem(key, rule);
@@ -74,7 +74,7 @@ void check_limits(Checker& check, const json* limits, JobLimits& out) {
   if (limits == nullptr) return;
   if (!limits->is_object()) return check.problem("limits", "must be a table");
   for (const auto& [key, value] : limits->items()) {
-    if (key == "max_replications" && value.is_number_unsigned() && value.get<std::uint64_t>() > 0) {
+    if (key == "max_replications" && is_non_negative_integer(value) && value.get<std::uint64_t>() > 0) {
       out.max_replications = value.get<std::uint64_t>();
     } else if (key == "max_wall_seconds" && value.is_number() && value.get<double>() > 0) {
       out.max_wall_seconds = value.get<double>();
@@ -227,7 +227,9 @@ Result<json> load_job_file(const std::filesystem::path& path) {
   text << file.rdbuf();
   auto document = parse_file_text(path, text.str());
   if (!document) return document;
-  json& systems = document.value()["systems"];
+  auto systems_field = document->find("systems");
+  if (systems_field == document->end()) return document;
+  json& systems = *systems_field;
   if (systems.is_object() && systems.contains("csv")) {
     if (!systems["csv"].is_string()) return make_error("systems.csv: must be a file name");
     auto list = read_systems_csv(path.parent_path() / systems["csv"].get<std::string>());

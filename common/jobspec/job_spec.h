@@ -36,6 +36,11 @@ struct JobSpec {
   nlohmann::json to_json() const;
 };
 
+// A JSON integer >= 0, whether stored signed (built in C++) or unsigned (parsed or unpacked).
+inline bool is_non_negative_integer(const nlohmann::json& value) {
+  return value.is_number_unsigned() || (value.is_number_integer() && value.get<std::int64_t>() >= 0);
+}
+
 // Checks types and ranges of the common fields; every problem is listed, one per line.
 Result<JobSpec> parse_job_spec(const nlohmann::json& document);
 

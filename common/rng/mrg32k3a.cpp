@@ -54,10 +54,10 @@ Component make_component(const Matrix& one_step, std::uint64_t modulus) {
 // The one-step matrices map (x[n-3], x[n-2], x[n-1]) to (x[n-2], x[n-1], x[n]).
 const std::array<Component, 2>& components() {
   static const std::array<Component, 2> table = [] {
-    const std::uint64_t m1 = Mrg32k3a::kM1, m2 = Mrg32k3a::kM2;
-    const Matrix a1{{{0, 1, 0}, {0, 0, 1}, {m1 - 810728, 1403580, 0}}};
-    const Matrix a2{{{0, 1, 0}, {0, 0, 1}, {m2 - 1370589, 0, 527612}}};
-    return std::array<Component, 2>{make_component(a1, m1), make_component(a2, m2)};
+    using G = Mrg32k3a;
+    const Matrix a1{{{0, 1, 0}, {0, 0, 1}, {G::kM1 - G::kA13n, G::kA12, 0}}};
+    const Matrix a2{{{0, 1, 0}, {0, 0, 1}, {G::kM2 - G::kA23n, 0, G::kA21}}};
+    return std::array<Component, 2>{make_component(a1, G::kM1), make_component(a2, G::kM2)};
   }();
   return table;
 }
@@ -67,8 +67,9 @@ void jump(Mrg32k3a::State& state, std::uint64_t n, int exponent) {
   for (int c = 0; c < 2; ++c) {
     const Component& component = components()[c];
     Vector v{state[3 * c], state[3 * c + 1], state[3 * c + 2]};
-    for (int bit = 0; n >> bit != 0; ++bit) {
-      if ((n >> bit & 1) != 0) v = apply(component.powers[exponent + bit], v, component.modulus);
+    std::uint64_t remaining = n;
+    for (int e = exponent; remaining != 0; ++e, remaining >>= 1) {
+      if ((remaining & 1) != 0) v = apply(component.powers[e], v, component.modulus);
     }
     for (int i = 0; i < 3; ++i) state[3 * c + i] = v[i];
   }

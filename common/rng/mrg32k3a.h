@@ -15,8 +15,9 @@ class Mrg32k3a {
   // Two components of three values each: {x1[n-3], x1[n-2], x1[n-1], x2[n-3], x2[n-2], x2[n-1]}.
   using State = std::array<std::uint64_t, 6>;
 
-  static constexpr std::int64_t kM1 = 4294967087;
-  static constexpr std::int64_t kM2 = 4294944443;
+  // x1[n] = (a12 x1[n-2] - a13n x1[n-3]) mod m1;  x2[n] = (a21 x2[n-1] - a23n x2[n-3]) mod m2.
+  static constexpr std::int64_t kM1 = 4294967087, kA12 = 1403580, kA13n = 810728;
+  static constexpr std::int64_t kM2 = 4294944443, kA21 = 527612, kA23n = 1370589;
 
   // True when the first three values are < m1, the last three < m2, and neither
   // component is all zero (an all-zero component would stay zero forever).
@@ -43,10 +44,10 @@ class Mrg32k3a {
  private:
   static constexpr double kNormalizer = 2.328306549295727688e-10;  // 1 / (m1 + 1)
 
-  // x1[n] = (1403580 x1[n-2] - 810728 x1[n-3]) mod m1; products stay below 2^53.
+  // Products stay below 2^53, so int64 arithmetic is exact.
   std::int64_t step_component1() {
-    std::int64_t p = 1403580 * static_cast<std::int64_t>(state_[1]) -
-                     810728 * static_cast<std::int64_t>(state_[0]);
+    std::int64_t p =
+        kA12 * static_cast<std::int64_t>(state_[1]) - kA13n * static_cast<std::int64_t>(state_[0]);
     p %= kM1;
     if (p < 0) p += kM1;
     state_[0] = state_[1];
@@ -55,10 +56,9 @@ class Mrg32k3a {
     return p;
   }
 
-  // x2[n] = (527612 x2[n-1] - 1370589 x2[n-3]) mod m2.
   std::int64_t step_component2() {
-    std::int64_t p = 527612 * static_cast<std::int64_t>(state_[5]) -
-                     1370589 * static_cast<std::int64_t>(state_[3]);
+    std::int64_t p =
+        kA21 * static_cast<std::int64_t>(state_[5]) - kA23n * static_cast<std::int64_t>(state_[3]);
     p %= kM2;
     if (p < 0) p += kM2;
     state_[3] = state_[4];

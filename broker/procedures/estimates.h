@@ -1,0 +1,39 @@
+// Views over the per-system running estimates that every procedure keeps (one Welford
+// accumulator per system): which direction is better, the best few systems, and the
+// indifference-zone guarantee in words. Shared by the procedures; pure functions and values.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "broker/procedures/procedure.h"
+#include "common/stats/welford.h"
+
+namespace simsel {
+
+// Keeps the `capacity` best systems offered, by sample mean in the job's direction. Offer
+// systems in increasing index order: on equal means the earlier system stays ahead, so ties
+// break towards the lower index. Systems without outputs are ignored.
+class LeaderBoard {
+ public:
+  // REQUIRES: capacity >= 1
+  LeaderBoard(std::size_t capacity, bool maximize) : capacity_(capacity), maximize_(maximize) {}
+
+  void offer(std::uint64_t system, const WelfordAccumulator& outputs);
+
+  // Best first.
+  const std::vector<SystemEstimate>& leaders() const { return leaders_; }
+
+ private:
+  bool better(double mean, double than) const { return maximize_ ? mean > than : mean < than; }
+
+  std::size_t capacity_;
+  bool maximize_;
+  std::vector<SystemEstimate> leaders_;
+};
+
+// "with probability at least 95%, its mean is within 0.1 of the best"
+std::string indifference_zone_guarantee(double alpha, double delta);
+
+}  // namespace simsel

@@ -1,0 +1,216 @@
+// The broker booted for real — on tcp://127.0.0.1 ephemeral ports and on inproc — with worker
+// nodes on threads: jobs complete, a node killed mid-job changes nothing in the result, the
+// stats stream is ordered, and garbage from a rogue peer gets errors while a job goes on.
+#include <catch2/catch.hpp>
+
+#include <thread>
+
+#include <msgpack.hpp>
+
+#include "common/protocol/frames.h"
+#include "common/protocol/messages.h"
+#include "tests/cluster_fixture.h"
+
+using namespace simsel;
+using namespace simsel::testing;
+
+TEST_CASE("a job completes over tcp and over inproc", "[broker]") {
+  for (Transport transport : {Transport::kTcp, Transport::kInproc}) {
+    TempDir dir("complete");
+    zmq::context_t context;
+    LocalCluster cluster(context, test_config(transport, 2, dir.path));
+    auto result = run_to_end(context, cluster, normal_job(5, 11));
+    CHECK(result["state"] == "succeeded");
+    CHECK(result["best"]["index"] == 0);  // slippage: system 0 is better by delta
+    CHECK(result["total_replications"].get<std::uint64_t>() >= 5 * 20);
+    CHECK(result["utilization"].get<double>() > 0);
+    CHECK(result.contains("guarantee"));
+  }
+}
+
+TEST_CASE("a node killed mid-job is expired and the result is unchanged", "[broker]") {
+  const auto spec = flowline_job(10, 5);
+  nlohmann::json reference;
+  {
+    TempDir dir("reference");
+    zmq::context_t context;
+    LocalCluster cluster(context, test_config(Transport::kTcp, 1, dir.path), 2);
+    reference = run_to_end(context, cluster, spec);
+  }
+  REQUIRE(reference["state"] == "succeeded");
+
+  TempDir dir("kill");
+  zmq::context_t context;
+  LocalCluster cluster(context, test_config(Transport::kTcp, 1, dir.path), 2);
+  BrokerClient client(context, cluster.client_endpoint());
+  auto submitted = client.request("SUBMIT", {{"spec", spec}});
+  REQUIRE(submitted.ok());
+  const std::uint64_t job_id = submitted.value()["job_id"];
+  // Wait until the job is well under way, then kill one node without a goodbye.
+  for (int i = 0; i < 200; ++i) {
+    auto status = client.request("STATUS", {{"job_id", job_id}});
+    REQUIRE(status.ok());
+    if (status.value()["job"]["simulated_replications"].get<std::uint64_t>() > 200) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  auto before = client.request("STATUS", {{"job_id", job_id}});
+  REQUIRE(before.ok());
+  REQUIRE(before.value()["job"]["state"] == "running");  // the kill really lands mid-job
+  cluster.kill_node(0);
+  auto final = follow_job(context, client, cluster.stats_endpoint(), job_id, [](const nlohmann::json&) {});
+  REQUIRE(final.ok());
+  CHECK(final.value()["state"] == "succeeded");
+  CHECK(final.value()["best"]["index"] == reference["best"]["index"]);
+  CHECK(final.value()["total_replications"] == reference["total_replications"]);
+  CHECK(final.value()["best"]["mean"] == reference["best"]["mean"]);
+  auto snapshot = client.request("SNAPSHOT");
+  REQUIRE(snapshot.ok());
+  CHECK(snapshot.value()["cluster"]["workers"].size() == 1);  // the dead node was expired
+}
+
+TEST_CASE("a subscriber sees increasing sequence numbers", "[broker]") {
+  TempDir dir("seq");
+  zmq::context_t context;
+  LocalCluster cluster(context, test_config(Transport::kInproc, 2, dir.path));
+  zmq::socket_t subscriber(context, zmq::socket_type::sub);
+  subscriber.set(zmq::sockopt::subscribe, "");
+  subscriber.connect(cluster.stats_endpoint());
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  auto result = run_to_end(context, cluster, flowline_job(6, 3));
+  REQUIRE(result["state"] == "succeeded");
+  std::vector<std::uint64_t> seqs;
+  bool saw_job_update = false;
+  while (auto frames = protocol::receive_frames(subscriber)) {
+    REQUIRE(frames->parts.size() == 2);
+    auto update = protocol::decode_document(protocol::view(frames->parts[1]));
+    REQUIRE(update.ok());
+    seqs.push_back(update->body["seq"]);
+    saw_job_update |= update->command == "STATS";
+  }
+  CHECK(saw_job_update);
+  REQUIRE(seqs.size() >= 2);
+  for (std::size_t i = 1; i < seqs.size(); ++i) CHECK(seqs[i] > seqs[i - 1]);
+}
+
+TEST_CASE("garbage from a rogue dealer gets errors while a real job continues", "[broker]") {
+  TempDir dir("rogue");
+  zmq::context_t context;
+  LocalCluster cluster(context, test_config(Transport::kTcp, 2, dir.path));
+  BrokerClient client(context, cluster.client_endpoint());
+  auto submitted = client.request("SUBMIT", {{"spec", flowline_job(7, 9)}});
+  REQUIRE(submitted.ok());
+
+  zmq::socket_t rogue(context, zmq::socket_type::dealer);
+  rogue.set(zmq::sockopt::linger, 0);
+  rogue.set(zmq::sockopt::rcvtimeo, 2000);
+  rogue.connect(cluster.worker_endpoint());
+  auto expect_disconnect = [&](const std::string& containing) {
+    zmq::message_t reply;
+    REQUIRE(rogue.recv(reply));
+    auto message = protocol::decode_worker_message(protocol::view(reply));
+    REQUIRE(message.ok());
+    REQUIRE(std::holds_alternative<protocol::Disconnect>(message.value()));
+    CHECK_THAT(std::get<protocol::Disconnect>(message.value()).reason, Catch::Contains(containing));
+  };
+  rogue.send(zmq::str_buffer("\xde\xad\xbe\xef"), zmq::send_flags::none);
+  expect_disconnect("not a MessagePack message");
+  rogue.send(zmq::buffer(protocol::encode(protocol::TaskResult{1, 1, {1.0}, 1})), zmq::send_flags::none);
+  expect_disconnect("not registered");
+  rogue.send(zmq::str_buffer("a"), zmq::send_flags::sndmore);
+  rogue.send(zmq::str_buffer("b"), zmq::send_flags::none);
+  expect_disconnect("exactly one message frame");
+  rogue.send(zmq::buffer(protocol::encode(protocol::Ready{"rogue", 1, {}})), zmq::send_flags::none);
+  rogue.send(zmq::buffer(protocol::encode(protocol::Task{1, 1, {0}, {0}, {1}})), zmq::send_flags::none);
+  // The broker sends the registered rogue JOB/TASK/HEARTBEAT messages; look for the DISCONNECT.
+  bool disconnected = false;
+  for (int i = 0; i < 50 && !disconnected; ++i) {
+    zmq::message_t reply;
+    if (!rogue.recv(reply)) break;
+    auto message = protocol::decode_worker_message(protocol::view(reply));
+    REQUIRE(message.ok());
+    if (auto* bye = std::get_if<protocol::Disconnect>(&message.value())) {
+      CHECK_THAT(bye->reason, Catch::Contains("unexpected command TASK"));
+      disconnected = true;
+    }
+  }
+  CHECK(disconnected);
+
+  // A client speaking nonsense gets an ERROR naming the problem.
+  zmq::socket_t bad_client(context, zmq::socket_type::dealer);
+  bad_client.set(zmq::sockopt::linger, 0);
+  bad_client.set(zmq::sockopt::rcvtimeo, 2000);
+  bad_client.connect(cluster.client_endpoint());
+  bad_client.send(zmq::str_buffer("nonsense"), zmq::send_flags::none);
+  zmq::message_t reply;
+  REQUIRE(bad_client.recv(reply));
+  auto error = protocol::decode_document(protocol::view(reply));
+  REQUIRE(error.ok());
+  CHECK(error->command == "ERROR");
+  CHECK(error->body["code"] == 400);
+  auto bad_spec = client.request("SUBMIT", {{"spec", {{"model", "nope"}}}});
+  REQUIRE_FALSE(bad_spec.ok());
+  CHECK(bad_spec.error().code == 422);
+  CHECK_THAT(bad_spec.error().message, Catch::Contains("procedure: required"));
+
+  auto final = follow_job(context, client, cluster.stats_endpoint(), submitted.value()["job_id"],
+                          [](const nlohmann::json&) {});
+  REQUIRE(final.ok());
+  CHECK(final.value()["state"] == "succeeded");
+}
+
+TEST_CASE("the same job and seed give the same answer with 1 or 2 or 4 workers", "[broker][determinism]") {
+  const auto spec = flowline_job(7, 21);
+  std::vector<nlohmann::json> results;
+  for (std::uint32_t workers : {1u, 2u, 4u}) {
+    TempDir dir("determinism");
+    zmq::context_t context;
+    LocalCluster cluster(context, test_config(Transport::kInproc, workers, dir.path));
+    results.push_back(run_to_end(context, cluster, spec));
+    REQUIRE(results.back()["state"] == "succeeded");
+  }
+  for (const auto& result : results) {
+    CHECK(result["best"]["index"] == results[0]["best"]["index"]);
+    CHECK(result["total_replications"] == results[0]["total_replications"]);
+    CHECK(result["best"]["mean"] == results[0]["best"]["mean"]);
+  }
+}
+
+TEST_CASE("cancel and unknown jobs are refused and finished jobs survive a broker restart", "[broker][store]") {
+  TempDir dir("restart");
+  std::uint64_t finished_id = 0, cancelled_id = 0;
+  nlohmann::json finished;
+  {
+    zmq::context_t context;
+    Config config = test_config(Transport::kInproc, 1, dir.path);
+    LocalCluster cluster(context, config, 0);  // no nodes: the second job waits to be cancelled
+    cluster.add_node(1);
+    finished = run_to_end(context, cluster, normal_job(3, 1));
+    finished_id = finished["job_id"];
+    BrokerClient client(context, cluster.client_endpoint());
+    auto long_job = client.request("SUBMIT", {{"spec", flowline_job(20, 1)}});
+    REQUIRE(long_job.ok());
+    cancelled_id = long_job.value()["job_id"];
+    auto cancelled = client.request("CANCEL", {{"job_id", cancelled_id}});
+    REQUIRE(cancelled.ok());
+    CHECK(cancelled.value()["job"]["state"] == "cancelled");
+    auto again = client.request("CANCEL", {{"job_id", cancelled_id}});
+    REQUIRE_FALSE(again.ok());
+    CHECK(again.error().code == 409);
+    auto unknown = client.request("STATUS", {{"job_id", 999}});
+    REQUIRE_FALSE(unknown.ok());
+    CHECK(unknown.error().code == 404);
+  }
+  zmq::context_t context;
+  LocalCluster cluster(context, test_config(Transport::kInproc, 1, dir.path), 0);
+  BrokerClient client(context, cluster.client_endpoint());
+  auto status = client.request("STATUS", {{"job_id", finished_id}});
+  REQUIRE(status.ok());
+  CHECK(status.value()["job"]["state"] == "succeeded");
+  CHECK(status.value()["job"]["best"] == finished["best"]);
+  auto list = client.request("LIST");
+  REQUIRE(list.ok());
+  CHECK(list.value()["jobs"].size() == 2);
+  auto next = client.request("SUBMIT", {{"spec", normal_job(3, 2)}});
+  REQUIRE(next.ok());
+  CHECK(next.value()["job_id"].get<std::uint64_t>() == cancelled_id + 1);
+}

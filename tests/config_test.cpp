@@ -1,0 +1,69 @@
+// Config files: defaults, overrides, and every kind of error with file:line:column and key path.
+#include <catch2/catch.hpp>
+
+#include "common/config/config.h"
+
+using namespace simsel;
+
+TEST_CASE("an empty config keeps every default", "[config]") {
+  auto config = parse_config("", "empty.toml");
+  REQUIRE(config.ok());
+  CHECK(config->broker.heartbeat_ms == 1000);
+  CHECK(config->broker.liveness == 3);
+  CHECK(config->node.threads == 0);
+  CHECK(config->log_level == "info");
+}
+
+TEST_CASE("values override defaults", "[config]") {
+  auto config = parse_config("[broker]\nheartbeat_ms = 250\n[node]\nthreads = 4\n[log]\nlevel = \"debug\"\n", "x.toml");
+  REQUIRE(config.ok());
+  CHECK(config->broker.heartbeat_ms == 250);
+  CHECK(config->node.threads == 4);
+  CHECK(config->log_level == "debug");
+}
+
+TEST_CASE("config errors name the file position and the key", "[config]") {
+  SECTION("unknown key") {
+    auto config = parse_config("[broker]\nheartbeat_ms = 250\nhartbeat = 1\n", "b.toml");
+    REQUIRE_FALSE(config.ok());
+    CHECK(config.error().message == "b.toml:3:1: broker.hartbeat: unknown key");
+  }
+  SECTION("unknown section") {
+    auto config = parse_config("[brokr]\n", "b.toml");
+    REQUIRE_FALSE(config.ok());
+    CHECK_THAT(config.error().message, Catch::Contains("b.toml:1:2: brokr: unknown section"));
+  }
+  SECTION("wrong type") {
+    auto config = parse_config("[node]\nthreads = \"four\"\n", "n.toml");
+    REQUIRE_FALSE(config.ok());
+    CHECK(config.error().message == "n.toml:2:11: node.threads: must be an integer");
+  }
+  SECTION("out of range") {
+    auto config = parse_config("[broker]\nliveness = 0\n", "b.toml");
+    REQUIRE_FALSE(config.ok());
+    CHECK(config.error().message == "b.toml:2:12: broker.liveness: must be between 1 and 100");
+  }
+  SECTION("syntax error") {
+    auto config = parse_config("[broker\n", "b.toml");
+    REQUIRE_FALSE(config.ok());
+    CHECK_THAT(config.error().message, Catch::StartsWith("b.toml:1:"));
+  }
+  SECTION("bad log level") {
+    auto config = parse_config("[log]\nlevel = \"loud\"\n", "l.toml");
+    REQUIRE_FALSE(config.ok());
+    CHECK_THAT(config.error().message, Catch::Contains("log.level: must be one of"));
+  }
+  SECTION("every problem is reported") {
+    auto config = parse_config("[broker]\nliveness = 0\nfoo = 1\n", "b.toml");
+    REQUIRE_FALSE(config.ok());
+    CHECK_THAT(config.error().message, Catch::Contains("liveness") && Catch::Contains("foo"));
+  }
+}
+
+TEST_CASE("the shipped config files load", "[config]") {
+  for (const char* name : {"conf/broker.toml", "conf/node.toml", "conf/local.toml"}) {
+    auto config = load_config(std::string(SIMSEL_SOURCE_DIR) + "/" + name);
+    INFO(name);
+    CHECK(config.ok());
+  }
+}

@@ -1,0 +1,66 @@
+// SamplingPlan: hands out what targets want, breadth-first, never twice (unless given back).
+#include <catch2/catch.hpp>
+
+#include "broker/sampling/sampling_plan.h"
+
+using namespace simsel;
+
+namespace {
+std::uint64_t cells(const std::vector<TaskEntry>& entries) {
+  std::uint64_t total = 0;
+  for (const auto& e : entries) total += e.rep_count;
+  return total;
+}
+}  // namespace
+
+TEST_CASE("the plan spreads a task over all needy systems", "[sampling]") {
+  SamplingPlan plan(3);
+  std::vector<std::uint64_t> targets = {10, 10, 10};
+  auto entries = plan.next(targets, 6);
+  REQUIRE(entries.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(entries[i].system == i);
+    CHECK(entries[i].rep_begin == 0);
+    CHECK(entries[i].rep_count == 2);
+  }
+  auto second = plan.next(targets, 6);
+  REQUIRE(second.size() == 3);
+  CHECK(second[0].rep_begin == 2);
+}
+
+TEST_CASE("the plan never exceeds targets and stops when they are met", "[sampling]") {
+  SamplingPlan plan(2);
+  std::vector<std::uint64_t> targets = {3, 5};
+  std::uint64_t handed = 0;
+  for (int i = 0; i < 10; ++i) handed += cells(plan.next(targets, 4));
+  CHECK(handed == 8);
+  CHECK(plan.issued(0) == 3);
+  CHECK(plan.issued(1) == 5);
+  CHECK(plan.next(targets, 4).empty());
+}
+
+TEST_CASE("raised targets are seen after targets_changed", "[sampling]") {
+  SamplingPlan plan(2);
+  std::vector<std::uint64_t> targets = {2, 2};
+  CHECK(cells(plan.next(targets, 100)) == 4);
+  targets = {2, 7};
+  plan.targets_changed();
+  auto entries = plan.next(targets, 100);
+  REQUIRE(entries.size() == 1);
+  CHECK(entries[0].system == 1);
+  CHECK(entries[0].rep_begin == 2);
+  CHECK(entries[0].rep_count == 5);
+}
+
+TEST_CASE("work given back is handed out first", "[sampling]") {
+  SamplingPlan plan(2);
+  std::vector<std::uint64_t> targets = {4, 4};
+  (void)plan.next(targets, 2);
+  protocol::Task lost{1, 1, {1}, {0}, {1}};
+  plan.give_back(lost);
+  auto entries = plan.next(targets, 2);
+  REQUIRE_FALSE(entries.empty());
+  CHECK(entries[0].system == 1);
+  CHECK(entries[0].rep_begin == 0);
+  CHECK(entries[0].rep_count == 1);
+}

@@ -67,7 +67,7 @@ void Broker::run() {
                              {clients_socket_.handle(), 0, ZMQ_POLLIN, 0}};
   while (!stopping_) {
     const double wait = std::max(0.0, last_tick_ + tick_seconds - steady());
-    zmq::poll(items, 2, std::chrono::milliseconds(static_cast<long>(wait * 1000) + 1));
+    protocol::poll_interruptible(items, 2, std::chrono::milliseconds(static_cast<long>(wait * 1000) + 1));
     for (int i = 0; i < kBatchPerTurn; ++i) {
       auto frames = protocol::receive_frames(workers_socket_);
       if (!frames) break;

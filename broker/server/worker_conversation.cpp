@@ -44,6 +44,8 @@ void Broker::handle_worker_message(WorkerSession* worker, const std::string& ide
   if (auto* failed = std::get_if<protocol::TaskFailed>(&message)) return on_failed(*worker, *failed);
   if (std::holds_alternative<protocol::Heartbeat>(message)) return;
   if (auto* goodbye = std::get_if<protocol::Disconnect>(&message)) {
+    WorkerSession& leaving = *worker;
+    spdlog::info("worker {} left: {}", leaving.name, goodbye->reason);
     return expire(identity, "said goodbye: " + goodbye->reason);
   }
   // JOB and TASK only ever travel from the broker to a worker.
@@ -150,8 +152,9 @@ void Broker::expire(const std::string& identity, const std::string& why) {
     }
     in_flight_.erase(it);
   }
-  spdlog::warn("worker {} expired ({}); {} tasks requeued; {} workers left", name, why, requeued,
-               workers_.size());
+  spdlog::log(requeued ? spdlog::level::warn : spdlog::level::info,
+              "worker {} removed ({}); {} tasks requeued; {} workers left", name, why, requeued,
+              workers_.size());
 }
 
 }  // namespace simsel

@@ -1,6 +1,8 @@
 // See frames.h.
 #include "common/protocol/frames.h"
 
+#include <cerrno>
+
 namespace simsel::protocol {
 
 std::optional<Frames> receive_frames(zmq::socket_t& socket) {
@@ -24,6 +26,15 @@ std::optional<Frames> receive_frames(zmq::socket_t& socket) {
 void send_routed(zmq::socket_t& router, std::string_view identity, std::string_view payload) {
   router.send(zmq::buffer(identity), zmq::send_flags::sndmore);
   router.send(zmq::buffer(payload), zmq::send_flags::none);
+}
+
+int poll_interruptible(zmq::pollitem_t* items, std::size_t count, std::chrono::milliseconds timeout) {
+  try {
+    return zmq::poll(items, count, timeout);
+  } catch (const zmq::error_t& e) {
+    if (e.num() != EINTR) throw;
+    return 0;
+  }
 }
 
 std::string bind_resolved(zmq::socket_t& socket, const std::string& endpoint) {

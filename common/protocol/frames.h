@@ -2,6 +2,7 @@
 // and the clients. "Nothing yet" (would block) is an empty optional; socket faults throw.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -29,6 +30,10 @@ inline std::string_view view(const zmq::message_t& message) {
 
 // Sends `payload` to the ROUTER peer `identity` (identity frame, then the payload frame).
 void send_routed(zmq::socket_t& router, std::string_view identity, std::string_view payload);
+
+// zmq::poll that treats a signal's interruption (EINTR) as "nothing ready": the caller's loop
+// then sees its stop flag. Returns the number of ready items.
+int poll_interruptible(zmq::pollitem_t* items, std::size_t count, std::chrono::milliseconds timeout);
 
 // Binds `socket` and returns the endpoint actually bound (tcp port wildcard resolved).
 std::string bind_resolved(zmq::socket_t& socket, const std::string& endpoint);

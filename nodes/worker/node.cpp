@@ -78,7 +78,7 @@ void Node::run() {
   const double heartbeat = config_.heartbeat_ms * 1e-3;
   while (!stopping_) {
     items[0].socket = broker_->handle();
-    zmq::poll(items, 2, std::chrono::milliseconds(std::min<std::uint32_t>(config_.heartbeat_ms / 2, 50) + 1));
+    protocol::poll_interruptible(items, 2, std::chrono::milliseconds(std::min<std::uint32_t>(config_.heartbeat_ms / 2, 50) + 1));
     while (auto frames = protocol::receive_frames(*broker_)) {
       last_heard_ = steady();
       backoff_ms_ = config_.reconnect_min_ms;

@@ -33,7 +33,7 @@ Result<nlohmann::json> BrokerClient::request(const std::string& command, nlohman
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
-    if (left.count() <= 0 || zmq::poll(&item, 1, left) == 0)
+    if (left.count() <= 0 || protocol::poll_interruptible(&item, 1, left) == 0)
       return make_error("broker at " + endpoint_ + " did not answer within " +
                         std::to_string(timeout_.count()) + " ms");
     auto frames = protocol::receive_frames(socket_);
@@ -64,7 +64,7 @@ Result<nlohmann::json> follow_job(zmq::context_t& context, BrokerClient& client,
   auto last_poll = std::chrono::steady_clock::now();
   while (!is_final_state(latest)) {
     zmq::pollitem_t item{subscriber.handle(), 0, ZMQ_POLLIN, 0};
-    zmq::poll(&item, 1, std::chrono::milliseconds(500));
+    protocol::poll_interruptible(&item, 1, std::chrono::milliseconds(500));
     while (auto frames = protocol::receive_frames(subscriber)) {
       if (frames->parts.size() != 2) continue;
       auto update = protocol::decode_document(protocol::view(frames->parts[1]));

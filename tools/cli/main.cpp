@@ -29,6 +29,7 @@ struct Options {
   bool has_job_id = false;
   std::uint32_t workers = 0;
   bool json = false;
+  std::uint32_t timeout_ms = 5000;
 };
 
 int fail(const std::string& message, int code) {
@@ -74,8 +75,10 @@ int run_local(Options& options, Config config) {
 
 int remote(const std::string& command, Options& options, const Config& config) {
   zmq::context_t context;
-  BrokerClient client(context, options.broker_endpoint.empty() ? config.broker.client_endpoint
-                                                               : options.broker_endpoint);
+  BrokerClient client(context,
+                      options.broker_endpoint.empty() ? config.broker.client_endpoint
+                                                      : options.broker_endpoint,
+                      std::chrono::milliseconds(options.timeout_ms));
   const std::string stats = options.stats_endpoint.empty() ? config.broker.stats_endpoint
                                                            : options.stats_endpoint;
   auto print_error = [](const Error& error) {
@@ -125,6 +128,7 @@ int main(int argc, char** argv) {
   app.add_option("-c,--config", options.config_path, "config file (default conf/local.toml for run)");
   app.add_option("--broker", options.broker_endpoint, "broker client endpoint (overrides broker.client_endpoint)");
   app.add_option("--stats", options.stats_endpoint, "broker stats endpoint (overrides broker.stats_endpoint)");
+  app.add_option("--timeout-ms", options.timeout_ms, "how long to wait for the broker's answer (default 5000)");
 
   auto* run = app.add_subcommand("run", "run a job on an embedded broker with local worker threads");
   run->add_option("job", options.job_file, "job spec file (.toml or .json)")->required();

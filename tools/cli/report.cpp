@@ -55,6 +55,7 @@ void print_result(std::ostream& out, const nlohmann::json& document) {
 nlohmann::json result_json(const nlohmann::json& document) {
   nlohmann::json result = document;
   result.erase("progress");
+  result.erase("seq");  // a stream detail, not part of the result
   return result;
 }
 

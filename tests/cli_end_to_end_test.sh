@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# End to end with real processes: simsel-broker and simsel-node on ipc endpoints, the simsel
+# CLI (submit, watch, status, list, cancel, bad input) and the Python example client.
+# usage: cli_end_to_end_test.sh BUILD_DIR SOURCE_DIR
+set -euo pipefail
+build=$1
+src=$2
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+cat > "$work/cluster.toml" <<TOML
+[broker]
+worker_endpoint = "ipc://$work/workers"
+client_endpoint = "ipc://$work/clients"
+stats_endpoint = "ipc://$work/stats"
+data_dir = "$work/data"
+heartbeat_ms = 200
+[node]
+broker_endpoint = "ipc://$work/workers"
+threads = 2
+heartbeat_ms = 200
+reconnect_min_ms = 100
+[log]
+level = "warn"
+TOML
+simsel() { "$build/tools/simsel" --config "$work/cluster.toml" "$@"; }
+
+"$build/broker/simsel-broker" --config "$work/cluster.toml" & pids+=($!)
+"$build/nodes/simsel-node" --config "$work/cluster.toml" & pids+=($!)
+
+id=$(simsel submit "$src/examples/normal-sc.toml")
+[[ $id =~ ^[0-9]+$ ]] || fail "submit printed '$id', not a job id"
+result=$(simsel watch "$id" --json)
+python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["state"]=="succeeded", d; assert d["best"]["index"]==0, d; assert d["total_replications"]>0' <<<"$result" \
+  || fail "watch --json: $result"
+simsel status "$id" | grep -q "best system" || fail "status does not show the best system"
+simsel list | grep -q "job $id succeeded" || fail "list does not show job $id"
+
+# Cancelling an ended job is refused with a clear message and exit code 2.
+if out=$(simsel cancel "$id" 2>&1); then fail "cancel of an ended job succeeded"; else code=$?; fi
+[[ $code == 2 && $out == *"already ended"* ]] || fail "cancel: exit $code, '$out'"
+
+# A bad job spec is refused with every problem named.
+printf 'model = "normal"\nprocedure = "kn"\ndelta = -1\n[systems]\ngenerator = "configuration"\nk = 1\n' > "$work/bad.toml"
+if out=$(simsel submit "$work/bad.toml" 2>&1); then fail "a bad spec was accepted"; else code=$?; fi
+[[ $code == 2 && $out == *"delta: must be a number > 0"* ]] || fail "bad spec: exit $code, '$out'"
+
+# A job cancelled while it runs.
+id2=$(simsel submit "$src/examples/tp-3249.toml")
+simsel cancel "$id2" | grep -q "cancelled" || fail "cancel of a running job"
+simsel status "$id2" --json | grep -q '"state": "cancelled"' || fail "cancelled job not cancelled"
+
+# The Python client, written from docs/PROTOCOL.md.
+python_out=$(/usr/bin/python3 "$src/tools/examples/submit_job.py" --broker "ipc://$work/clients" "$src/examples/sS.toml")
+python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["state"]=="succeeded", d; assert d["best"]["params"]=={"s":20,"S":53}, d' <<<"$python_out" \
+  || fail "python client: $python_out"
+
+# A broker that is not there: a clear message and exit code 3.
+if out=$("$build/tools/simsel" --timeout-ms 500 --broker "ipc://$work/nobody" status 1 2>&1); then fail "status against no broker succeeded"; else code=$?; fi
+[[ $code == 3 && $out == *"did not answer"* ]] || fail "unreachable broker: exit $code, '$out'"
+echo "cli end-to-end: ok"

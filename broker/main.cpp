@@ -1,10 +1,10 @@
 // simsel-broker: the master process. Binds the worker, client and stats sockets named in its
 // config, runs R&S jobs over the connected workers, stores jobs in SQLite. Stops on SIGINT/SIGTERM.
-#include <csignal>
-#include <iostream>
+#include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
+#include <csignal>
+#include <iostream>
 
 #include "broker/server/broker.h"
 

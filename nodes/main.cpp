@@ -1,10 +1,10 @@
 // simsel-node: a worker process. Connects to the broker named in its config, runs replication
 // tasks on N threads, reconnects when the broker goes away. Stops on SIGINT/SIGTERM.
-#include <csignal>
-#include <iostream>
+#include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
+#include <csignal>
+#include <iostream>
 
 #include "nodes/worker/node.h"
 

@@ -2,10 +2,8 @@
 // nodes on threads: jobs complete, a node killed mid-job changes nothing in the result, the
 // stats stream is ordered, and garbage from a rogue peer gets errors while a job goes on.
 #include <catch2/catch.hpp>
-
-#include <thread>
-
 #include <msgpack.hpp>
+#include <thread>
 
 #include "common/protocol/frames.h"
 #include "common/protocol/messages.h"
@@ -57,7 +55,8 @@ TEST_CASE("a node killed mid-job is expired and the result is unchanged", "[brok
   REQUIRE(before.ok());
   REQUIRE(before.value()["job"]["state"] == "running");  // the kill really lands mid-job
   cluster.kill_node(0);
-  auto final = follow_job(context, client, cluster.stats_endpoint(), job_id, [](const nlohmann::json&) {});
+  auto final =
+      follow_job(context, client, cluster.stats_endpoint(), job_id, [](const nlohmann::json&) {});
   REQUIRE(final.ok());
   CHECK(final.value()["state"] == "succeeded");
   CHECK(final.value()["best"]["index"] == reference["best"]["index"]);
@@ -114,13 +113,15 @@ TEST_CASE("garbage from a rogue dealer gets errors while a real job continues", 
   };
   rogue.send(zmq::str_buffer("\xde\xad\xbe\xef"), zmq::send_flags::none);
   expect_disconnect("not a MessagePack message");
-  rogue.send(zmq::buffer(protocol::encode(protocol::TaskResult{1, 1, {1.0}, 1})), zmq::send_flags::none);
+  rogue.send(zmq::buffer(protocol::encode(protocol::TaskResult{1, 1, {1.0}, 1})),
+             zmq::send_flags::none);
   expect_disconnect("not registered");
   rogue.send(zmq::str_buffer("a"), zmq::send_flags::sndmore);
   rogue.send(zmq::str_buffer("b"), zmq::send_flags::none);
   expect_disconnect("exactly one message frame");
   rogue.send(zmq::buffer(protocol::encode(protocol::Ready{"rogue", 1, {}})), zmq::send_flags::none);
-  rogue.send(zmq::buffer(protocol::encode(protocol::Task{1, 1, {0}, {0}, {1}})), zmq::send_flags::none);
+  rogue.send(zmq::buffer(protocol::encode(protocol::Task{1, 1, {0}, {0}, {1}})),
+             zmq::send_flags::none);
   // The broker sends the registered rogue JOB/TASK/HEARTBEAT messages; look for the DISCONNECT.
   bool disconnected = false;
   for (int i = 0; i < 50 && !disconnected; ++i) {
@@ -158,7 +159,8 @@ TEST_CASE("garbage from a rogue dealer gets errors while a real job continues", 
   CHECK(final.value()["state"] == "succeeded");
 }
 
-TEST_CASE("the same job and seed give the same answer with 1 or 2 or 4 workers", "[broker][determinism]") {
+TEST_CASE("the same job and seed give the same answer with 1 or 2 or 4 workers",
+          "[broker][determinism]") {
   const auto spec = flowline_job(7, 21);
   std::vector<nlohmann::json> results;
   for (std::uint32_t workers : {1u, 2u, 4u}) {
@@ -175,7 +177,8 @@ TEST_CASE("the same job and seed give the same answer with 1 or 2 or 4 workers",
   }
 }
 
-TEST_CASE("cancel and unknown jobs are refused and finished jobs survive a broker restart", "[broker][store]") {
+TEST_CASE("cancel and unknown jobs are refused and finished jobs survive a broker restart",
+          "[broker][store]") {
   TempDir dir("restart");
   std::uint64_t finished_id = 0, cancelled_id = 0;
   nlohmann::json finished;
@@ -213,4 +216,58 @@ TEST_CASE("cancel and unknown jobs are refused and finished jobs survive a broke
   auto next = client.request("SUBMIT", {{"spec", normal_job(3, 2)}});
   REQUIRE(next.ok());
   CHECK(next.value()["job_id"].get<std::uint64_t>() == cancelled_id + 1);
+}
+
+TEST_CASE("two jobs at once share the workers and give the same answers as alone", "[broker]") {
+  const auto first = flowline_job(7, 31);
+  const auto second = normal_job(8, 32);
+  TempDir dir("concurrent");
+  zmq::context_t context;
+  LocalCluster cluster(context, test_config(Transport::kInproc, 2, dir.path));
+  const auto alone_first = run_to_end(context, cluster, first);
+  const auto alone_second = run_to_end(context, cluster, second);
+  BrokerClient client(context, cluster.client_endpoint());
+  auto id_first = client.request("SUBMIT", {{"spec", first}});
+  auto id_second = client.request("SUBMIT", {{"spec", second}});
+  REQUIRE(id_first.ok());
+  REQUIRE(id_second.ok());
+  auto ignore = [](const nlohmann::json&) {};
+  auto done_first =
+      follow_job(context, client, cluster.stats_endpoint(), id_first.value()["job_id"], ignore);
+  auto done_second =
+      follow_job(context, client, cluster.stats_endpoint(), id_second.value()["job_id"], ignore);
+  REQUIRE(done_first.ok());
+  REQUIRE(done_second.ok());
+  CHECK(done_first.value()["best"] == alone_first["best"]);
+  CHECK(done_first.value()["total_replications"] == alone_first["total_replications"]);
+  CHECK(done_second.value()["best"] == alone_second["best"]);
+  CHECK(done_second.value()["total_replications"] == alone_second["total_replications"]);
+}
+
+TEST_CASE("a node re-registers with a restarted broker", "[broker]") {
+  TempDir dir("reregister");
+  Config config = test_config(Transport::kTcp, 1, dir.path);
+  const std::string ipc = "ipc://" + (dir.path / "s").string();
+  config.broker.worker_endpoint = ipc + "-workers";
+  config.broker.client_endpoint = ipc + "-clients";
+  config.broker.stats_endpoint = ipc + "-stats";
+  config.node.broker_endpoint = config.broker.worker_endpoint;
+  zmq::context_t context;
+  Node node(context, config.node);
+  std::thread node_thread([&] { node.run(); });
+  for (int generation = 0; generation < 2; ++generation) {
+    Broker broker(context, config.broker);
+    std::thread broker_thread([&] { broker.run(); });
+    BrokerClient client(context, broker.client_endpoint());
+    auto submitted = client.request("SUBMIT", {{"spec", normal_job(3, 40 + generation)}});
+    REQUIRE(submitted.ok());
+    auto final = follow_job(context, client, broker.stats_endpoint(), submitted.value()["job_id"],
+                            [](const nlohmann::json&) {});
+    CHECK(final.ok());
+    if (final.ok()) CHECK(final.value()["state"] == "succeeded");
+    broker.stop();
+    broker_thread.join();
+  }
+  node.stop();
+  node_thread.join();
 }

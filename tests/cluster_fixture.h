@@ -5,9 +5,8 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "tools/cli/broker_client.h"
 #include "tools/cli/local_cluster.h"
@@ -38,7 +37,8 @@ inline Config test_config(Transport transport, std::uint32_t threads_per_node,
 struct TempDir {
   std::filesystem::path path;
   explicit TempDir(const std::string& name)
-      : path(std::filesystem::temp_directory_path() / ("simsel-test-" + name + "-" + std::to_string(::getpid()))) {
+      : path(std::filesystem::temp_directory_path() /
+             ("simsel-test-" + name + "-" + std::to_string(::getpid()))) {
     std::filesystem::remove_all(path);
     std::filesystem::create_directories(path);
   }
@@ -47,19 +47,30 @@ struct TempDir {
 
 // KN on k normal systems in the slippage configuration.
 inline nlohmann::json normal_job(std::uint64_t k, std::uint64_t seed) {
-  return {{"model", "normal"}, {"procedure", "kn"}, {"delta", 0.1}, {"alpha", 0.05}, {"n0", 20},
+  return {{"model", "normal"},
+          {"procedure", "kn"},
+          {"delta", 0.1},
+          {"alpha", 0.05},
+          {"n0", 20},
           {"seed", seed},
-          {"systems", {{"generator", "configuration"}, {"k", k}, {"means", "slippage"}, {"delta", 0.1},
-                       {"variances", "equal"}}}};
+          {"systems",
+           {{"generator", "configuration"},
+            {"k", k},
+            {"means", "slippage"},
+            {"delta", 0.1},
+            {"variances", "equal"}}}};
 }
 
 // KN on the flow line with small L: slow enough (tens of ms per task) to kill a node mid-job.
 inline nlohmann::json flowline_job(std::uint64_t L, std::uint64_t seed) {
-  return {{"model", "tp"}, {"procedure", "kn"}, {"delta", 0.2}, {"alpha", 0.05}, {"n0", 10},
-          {"seed", seed}, {"crn", true}, {"systems", {{"generator", "flowline"}, {"L", L}}}};
+  return {{"model", "tp"}, {"procedure", "kn"},
+          {"delta", 0.2},  {"alpha", 0.05},
+          {"n0", 10},      {"seed", seed},
+          {"crn", true},   {"systems", {{"generator", "flowline"}, {"L", L}}}};
 }
 
-inline nlohmann::json run_to_end(zmq::context_t& context, LocalCluster& cluster, const nlohmann::json& spec) {
+inline nlohmann::json run_to_end(zmq::context_t& context, LocalCluster& cluster,
+                                 const nlohmann::json& spec) {
   BrokerClient client(context, cluster.client_endpoint());
   auto submitted = client.request("SUBMIT", {{"spec", spec}});
   if (!submitted) throw std::runtime_error(submitted.error().message);

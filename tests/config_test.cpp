@@ -1,7 +1,7 @@
 // Config files: defaults, overrides, and every kind of error with file:line:column and key path.
-#include <catch2/catch.hpp>
-
 #include "common/config/config.h"
+
+#include <catch2/catch.hpp>
 
 using namespace simsel;
 
@@ -15,7 +15,8 @@ TEST_CASE("an empty config keeps every default", "[config]") {
 }
 
 TEST_CASE("values override defaults", "[config]") {
-  auto config = parse_config("[broker]\nheartbeat_ms = 250\n[node]\nthreads = 4\n[log]\nlevel = \"debug\"\n", "x.toml");
+  auto config = parse_config(
+      "[broker]\nheartbeat_ms = 250\n[node]\nthreads = 4\n[log]\nlevel = \"debug\"\n", "x.toml");
   REQUIRE(config.ok());
   CHECK(config->broker.heartbeat_ms == 250);
   CHECK(config->node.threads == 4);

@@ -22,7 +22,8 @@ std::vector<std::uint64_t> systems_of(const LeaderBoard& board) {
 
 }  // namespace
 
-TEST_CASE("LeaderBoard: keeps the best few - best first - ties to the lower index", "[procedures]") {
+TEST_CASE("LeaderBoard: keeps the best few - best first - ties to the lower index",
+          "[procedures]") {
   LeaderBoard board(3, true);
   board.offer(0, outputs_of({1}));
   board.offer(1, outputs_of({5}));

@@ -1,19 +1,23 @@
 // Job specs: the common fields are checked with field paths; TOML and CSV inputs become the
 // same JSON form.
-#include <catch2/catch.hpp>
+#include "common/jobspec/job_spec.h"
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
-
-#include "common/jobspec/job_spec.h"
 
 using namespace simsel;
 using nlohmann::json;
 
 namespace {
 json valid_spec() {
-  return {{"model", "normal"}, {"procedure", "kn"}, {"delta", 0.1}, {"alpha", 0.05}, {"n0", 20},
-          {"seed", 1}, {"systems", {{"generator", "configuration"}, {"k", 3}}}};
+  return {{"model", "normal"},
+          {"procedure", "kn"},
+          {"delta", 0.1},
+          {"alpha", 0.05},
+          {"n0", 20},
+          {"seed", 1},
+          {"systems", {{"generator", "configuration"}, {"k", 3}}}};
 }
 }  // namespace
 
@@ -67,7 +71,8 @@ TEST_CASE("job files: TOML - CSV systems and syntax errors", "[jobspec]") {
     std::ofstream(dir / "job.toml") << "[systems]\ncsv = \"bad.csv\"\n";
     auto document = load_job_file(dir / "job.toml");
     REQUIRE_FALSE(document.ok());
-    CHECK_THAT(document.error().message, Catch::Contains("bad.csv:2: column sigma: not a number: 'one'"));
+    CHECK_THAT(document.error().message,
+               Catch::Contains("bad.csv:2: column sigma: not a number: 'one'"));
   }
   SECTION("TOML syntax error gives line and column") {
     std::ofstream(dir / "broken.toml") << "model = \"normal\"\ndelta = = 3\n";

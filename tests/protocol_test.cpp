@@ -75,8 +75,12 @@ TEST_CASE("worker messages round-trip", "[protocol]") {
 }
 
 TEST_CASE("documents round-trip with nested JSON", "[protocol]") {
-  nlohmann::json body = {{"spec", {{"model", "tp"}, {"delta", 0.1}, {"n0", 20}, {"neg", -3},
-                                   {"systems", {{"list", {{{"a", 1}}, {{"a", 2}}}}}}}}};
+  nlohmann::json body = {{"spec",
+                          {{"model", "tp"},
+                           {"delta", 0.1},
+                           {"n0", 20},
+                           {"neg", -3},
+                           {"systems", {{"list", {{{"a", 1}}, {{"a", 2}}}}}}}}};
   auto decoded = decode_document(encode(Document{"SUBMIT", body}));
   REQUIRE(decoded.ok());
   CHECK(decoded->command == "SUBMIT");
@@ -110,17 +114,20 @@ TEST_CASE("malformed: wrong shape", "[protocol][malformed]") {
 }
 
 TEST_CASE("malformed: wrong signature", "[protocol][malformed]") {
-  auto frame = pack_array(std::string("MDPW01"), 1, std::string("HEARTBEAT"), std::map<std::string, int>{});
+  auto frame =
+      pack_array(std::string("MDPW01"), 1, std::string("HEARTBEAT"), std::map<std::string, int>{});
   CHECK_THAT(decode_error(frame).message, Catch::Contains("bad signature"));
 }
 
 TEST_CASE("malformed: unsupported version", "[protocol][malformed]") {
-  auto frame = pack_array(std::string("SIMSEL"), 2, std::string("HEARTBEAT"), std::map<std::string, int>{});
+  auto frame =
+      pack_array(std::string("SIMSEL"), 2, std::string("HEARTBEAT"), std::map<std::string, int>{});
   CHECK(decode_error(frame).code == kBadVersion);
 }
 
 TEST_CASE("malformed: unknown command", "[protocol][malformed]") {
-  auto frame = pack_array(std::string("SIMSEL"), 1, std::string("EXPLODE"), std::map<std::string, int>{});
+  auto frame =
+      pack_array(std::string("SIMSEL"), 1, std::string("EXPLODE"), std::map<std::string, int>{});
   CHECK_THAT(decode_error(frame).message, Catch::Contains("unknown worker command \"EXPLODE\""));
 }
 
@@ -130,14 +137,16 @@ TEST_CASE("malformed: body not a map", "[protocol][malformed]") {
 }
 
 TEST_CASE("malformed: missing field", "[protocol][malformed]") {
-  auto frame = pack_array(std::string("SIMSEL"), 1, std::string("RESULT"),
-                          std::map<std::string, int>{{"task_id", 1}, {"job_id", 2}, {"busy_ns", 3}});
+  auto frame =
+      pack_array(std::string("SIMSEL"), 1, std::string("RESULT"),
+                 std::map<std::string, int>{{"task_id", 1}, {"job_id", 2}, {"busy_ns", 3}});
   CHECK(decode_error(frame).message == "RESULT.values: missing");
 }
 
 TEST_CASE("malformed: field of the wrong type", "[protocol][malformed]") {
-  auto frame = pack_array(std::string("SIMSEL"), 1, std::string("READY"),
-                          std::map<std::string, std::string>{{"name", "x"}, {"slots", "many"}, {"models", "tp"}});
+  auto frame = pack_array(
+      std::string("SIMSEL"), 1, std::string("READY"),
+      std::map<std::string, std::string>{{"name", "x"}, {"slots", "many"}, {"models", "tp"}});
   CHECK(decode_error(frame).message == "READY.slots: expected non-negative integer");
 }
 

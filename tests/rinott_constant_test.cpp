@@ -100,7 +100,8 @@ TEST_CASE("rinott_h: arguments out of range are errors", "[procedures]") {
   CHECK_FALSE(rinott_h(10, 0.95, 0).ok());
 }
 
-TEST_CASE("kn_constants: k=10 - n0=20 - alpha=0.05 gives eta 0.30293 - h^2 11.5115", "[procedures]") {
+TEST_CASE("kn_constants: k=10 - n0=20 - alpha=0.05 gives eta 0.30293 - h^2 11.5115",
+          "[procedures]") {
   const auto constants = kn_constants(10, 0.05, 20);
   CHECK(constants.eta == Approx(0.30293).margin(5e-6));
   CHECK(constants.h_squared == Approx(11.5115).margin(5e-5));

@@ -1,7 +1,7 @@
 // SamplingPlan: hands out what targets want, breadth-first, never twice (unless given back).
-#include <catch2/catch.hpp>
-
 #include "broker/sampling/sampling_plan.h"
+
+#include <catch2/catch.hpp>
 
 using namespace simsel;
 

@@ -6,12 +6,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "broker/sampling/sample_store.h"
 #include "common/util/result.h"
@@ -20,12 +19,12 @@ namespace simsel {
 
 // The job spec's procedure section, already type-checked by the job-spec parser.
 struct ProcedureSpec {
-  std::string name;        // "rinott", "kn"
-  double delta = 0.1;      // indifference zone
-  double alpha = 0.05;     // 1 - alpha = required probability of correct selection
-  std::uint32_t n0 = 20;   // first-stage replications per system
-  bool crn = false;        // common random numbers across systems
-  bool maximize = true;    // larger mean is better
+  std::string name;       // "rinott", "kn"
+  double delta = 0.1;     // indifference zone
+  double alpha = 0.05;    // 1 - alpha = required probability of correct selection
+  std::uint32_t n0 = 20;  // first-stage replications per system
+  bool crn = false;       // common random numbers across systems
+  bool maximize = true;   // larger mean is better
   nlohmann::json params = nlohmann::json::object();  // procedure-specific parameters
 };
 
@@ -37,9 +36,9 @@ struct SystemEstimate {
 };
 
 struct ProcedureProgress {
-  std::string stage;                  // e.g. "first stage", "screening", "second stage", "done"
-  std::uint64_t survivors = 0;        // systems still in contention
-  std::uint64_t replications = 0;     // outputs consumed so far (summed over systems)
+  std::string stage;                    // e.g. "first stage", "screening", "second stage", "done"
+  std::uint64_t survivors = 0;          // systems still in contention
+  std::uint64_t replications = 0;       // outputs consumed so far (summed over systems)
   std::vector<SystemEstimate> leaders;  // best few survivors by current mean
 };
 

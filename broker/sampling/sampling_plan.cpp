@@ -37,8 +37,8 @@ std::vector<TaskEntry> SamplingPlan::next(std::span<const std::uint64_t> targets
   for (; walked < count && cells < max_cells; ++walked) {
     std::uint64_t system = needy_[(cursor_ + walked) % count];
     if (issued_[system] >= targets[system]) continue;
-    std::uint64_t take = std::min({chunk, targets[system] - issued_[system], max_cells - cells,
-                                   std::uint64_t{UINT32_MAX}});
+    std::uint64_t take = std::min(
+        {chunk, targets[system] - issued_[system], max_cells - cells, std::uint64_t{UINT32_MAX}});
     entries.push_back({system, issued_[system], static_cast<std::uint32_t>(take)});
     issued_[system] += take;
     cells += take;

@@ -44,7 +44,7 @@ class SamplingPlan {
   std::vector<std::uint64_t> needy_;   // systems that may still want more, in index order
   std::size_t cursor_ = 0;             // round-robin position in needy_
   bool rescan_ = true;
-  std::deque<TaskEntry> returned_;     // work of lost tasks, handed out first
+  std::deque<TaskEntry> returned_;  // work of lost tasks, handed out first
 };
 
 }  // namespace simsel

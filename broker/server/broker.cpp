@@ -2,9 +2,9 @@
 // conversations are in worker_conversation.cpp and client_conversation.cpp.
 #include "broker/server/broker.h"
 
-#include <chrono>
-
 #include <spdlog/spdlog.h>
+
+#include <chrono>
 
 namespace simsel {
 namespace {
@@ -67,7 +67,8 @@ void Broker::run() {
                              {clients_socket_.handle(), 0, ZMQ_POLLIN, 0}};
   while (!stopping_) {
     const double wait = std::max(0.0, last_tick_ + tick_seconds - steady());
-    protocol::poll_interruptible(items, 2, std::chrono::milliseconds(static_cast<long>(wait * 1000) + 1));
+    protocol::poll_interruptible(items, 2,
+                                 std::chrono::milliseconds(static_cast<long>(wait * 1000) + 1));
     for (int i = 0; i < kBatchPerTurn; ++i) {
       auto frames = protocol::receive_frames(workers_socket_);
       if (!frames) break;
@@ -93,7 +94,8 @@ std::optional<protocol::Task> Broker::next_task_round_robin(std::uint64_t slots)
   for (std::size_t visited = 0; visited < jobs_.size(); ++visited) {
     if (start == jobs_.end()) start = jobs_.begin();
     Job& job = *start->second;
-    const std::uint64_t cells = job.cells_per_task(config_.task_target_ms * 1e-3, config_.max_task_replications);
+    const std::uint64_t cells =
+        job.cells_per_task(config_.task_target_ms * 1e-3, config_.max_task_replications);
     // Enough work handed out to keep every slot busy twice over, and no more: the rest would
     // be speculation the procedure may never use.
     const std::uint64_t max_outstanding = cells * std::max<std::uint64_t>(slots, 1) * 2;
@@ -158,8 +160,10 @@ void Broker::tick() {
   const double heartbeat = config_.heartbeat_ms * 1e-3;
   std::vector<std::string> silent;
   for (auto& [identity, worker] : workers_.sessions()) {
-    if (moment - worker.last_heard > heartbeat * config_.liveness) silent.push_back(identity);
-    else if (moment - worker.last_sent >= heartbeat) send_to_worker(worker, protocol::Heartbeat{});
+    if (moment - worker.last_heard > heartbeat * config_.liveness)
+      silent.push_back(identity);
+    else if (moment - worker.last_sent >= heartbeat)
+      send_to_worker(worker, protocol::Heartbeat{});
   }
   for (const auto& identity : silent) expire(identity, "silent for too long");
 
@@ -231,13 +235,16 @@ nlohmann::json Broker::cluster_document() const {
   const double moment = steady();
   for (const auto& [identity, worker] : workers_.sessions()) {
     busy += std::min<std::uint64_t>(worker.in_flight.size(), worker.slots);
-    workers.push_back({{"name", worker.name},
-                       {"slots", worker.slots},
-                       {"in_flight", worker.in_flight.size()},
-                       {"replications_done", worker.replications_done},
-                       {"last_seen_ms", static_cast<std::uint64_t>((moment - worker.last_heard) * 1000)}});
+    workers.push_back(
+        {{"name", worker.name},
+         {"slots", worker.slots},
+         {"in_flight", worker.in_flight.size()},
+         {"replications_done", worker.replications_done},
+         {"last_seen_ms", static_cast<std::uint64_t>((moment - worker.last_heard) * 1000)}});
   }
-  return {{"workers", workers}, {"slots", workers_.total_slots()}, {"busy", busy},
+  return {{"workers", workers},
+          {"slots", workers_.total_slots()},
+          {"busy", busy},
           {"jobs_active", jobs_.size()}};
 }
 

@@ -8,11 +8,10 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <unordered_map>
-
-#include <nlohmann/json.hpp>
 #include <zmq.hpp>
 
 #include "broker/server/job.h"
@@ -76,8 +75,8 @@ class Broker {
 
   std::optional<nlohmann::json> job_document(std::uint64_t job_id) const;
   nlohmann::json cluster_document() const;
-  double now() const;       // wall clock, seconds since the epoch (for documents)
-  double steady() const;    // monotonic seconds (for heartbeats)
+  double now() const;     // wall clock, seconds since the epoch (for documents)
+  double steady() const;  // monotonic seconds (for heartbeats)
 
   BrokerConfig config_;
   JobStore store_;
@@ -88,8 +87,8 @@ class Broker {
   std::atomic<bool> stopping_{false};
 
   WorkerRegistry workers_;
-  std::map<std::uint64_t, std::unique_ptr<Job>> jobs_;      // not yet retired
-  std::map<std::uint64_t, nlohmann::json> retired_;          // final documents
+  std::map<std::uint64_t, std::unique_ptr<Job>> jobs_;  // not yet retired
+  std::map<std::uint64_t, nlohmann::json> retired_;     // final documents
   std::unordered_map<std::uint64_t, InFlight> in_flight_;
   std::uint64_t next_job_id_ = 1;
   std::uint64_t next_task_id_ = 1;

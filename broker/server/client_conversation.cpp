@@ -46,8 +46,8 @@ void Broker::handle_client_frames(protocol::Frames& frames) {
     }
   }
   if (reply.command == "ERROR" && reply.body["code"] == protocol::kBadMessage) {
-    spdlog::warn("client: protocol error: {}; message: {}", reply.body["message"].get<std::string>(),
-                 protocol::printable_sample(payload));
+    spdlog::warn("client: protocol error: {}; message: {}",
+                 reply.body["message"].get<std::string>(), protocol::printable_sample(payload));
   }
   const std::string encoded = protocol::encode(reply);
   try {
@@ -66,9 +66,9 @@ protocol::Document Broker::answer(const protocol::Document& request) {
   if (command == "LIST") return list();
   if (command == "CANCEL") return cancel(request.body);
   if (command == "SNAPSHOT") return snapshot(request.body);
-  return error_reply(protocol::kBadMessage,
-                     "unknown client command \"" + command +
-                         "\" (known: SUBMIT, STATUS, LIST, CANCEL, SNAPSHOT)");
+  return error_reply(
+      protocol::kBadMessage,
+      "unknown client command \"" + command + "\" (known: SUBMIT, STATUS, LIST, CANCEL, SNAPSHOT)");
 }
 
 protocol::Document Broker::submit(const nlohmann::json& body) {
@@ -93,7 +93,8 @@ protocol::Document Broker::submit(const nlohmann::json& body) {
 
 protocol::Document Broker::status(const nlohmann::json& body) {
   auto id = job_id_field(body);
-  if (!id) return error_reply(protocol::kBadMessage, "STATUS.job_id: expected non-negative integer");
+  if (!id)
+    return error_reply(protocol::kBadMessage, "STATUS.job_id: expected non-negative integer");
   auto document = job_document(*id);
   if (!document) return error_reply(protocol::kUnknownJob, "no job " + std::to_string(*id));
   return ok_reply({{"job", *document}});
@@ -108,7 +109,8 @@ protocol::Document Broker::list() {
 
 protocol::Document Broker::cancel(const nlohmann::json& body) {
   auto id = job_id_field(body);
-  if (!id) return error_reply(protocol::kBadMessage, "CANCEL.job_id: expected non-negative integer");
+  if (!id)
+    return error_reply(protocol::kBadMessage, "CANCEL.job_id: expected non-negative integer");
   auto it = jobs_.find(*id);
   if (it == jobs_.end()) {
     if (retired_.count(*id))
@@ -124,7 +126,8 @@ protocol::Document Broker::snapshot(const nlohmann::json& body) {
   nlohmann::json jobs = nlohmann::json::array();
   if (body.contains("job_id")) {
     auto id = job_id_field(body);
-    if (!id) return error_reply(protocol::kBadMessage, "SNAPSHOT.job_id: expected non-negative integer");
+    if (!id)
+      return error_reply(protocol::kBadMessage, "SNAPSHOT.job_id: expected non-negative integer");
     auto document = job_document(*id);
     if (!document) return error_reply(protocol::kUnknownJob, "no job " + std::to_string(*id));
     jobs.push_back(*document);

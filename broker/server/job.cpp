@@ -21,11 +21,16 @@ bool model_prefers_larger(const std::string& name) {
 
 std::string_view to_string(JobState state) {
   switch (state) {
-    case JobState::kQueued: return "queued";
-    case JobState::kRunning: return "running";
-    case JobState::kSucceeded: return "succeeded";
-    case JobState::kFailed: return "failed";
-    case JobState::kCancelled: return "cancelled";
+    case JobState::kQueued:
+      return "queued";
+    case JobState::kRunning:
+      return "running";
+    case JobState::kSucceeded:
+      return "succeeded";
+    case JobState::kFailed:
+      return "failed";
+    case JobState::kCancelled:
+      return "cancelled";
   }
   return "unknown";
 }
@@ -45,15 +50,17 @@ Result<std::unique_ptr<Job>> Job::create(std::uint64_t id, const nlohmann::json&
   if (!spec->maximize) spec->maximize = model_prefers_larger(spec->model);
   std::unique_ptr<Procedure> procedure;
   if (model) {
-    ProcedureSpec procedure_spec{spec->procedure, spec->delta, spec->alpha, spec->n0,
+    ProcedureSpec procedure_spec{spec->procedure, spec->delta,     spec->alpha, spec->n0,
                                  spec->crn,       *spec->maximize, spec->params};
     auto made = make_procedure(procedure_spec, model.value()->system_count());
-    if (made) procedure = std::move(made.value());
-    else problems += "\n  " + made.error().message;
+    if (made)
+      procedure = std::move(made.value());
+    else
+      problems += "\n  " + made.error().message;
   }
   if (!problems.empty()) return make_error("invalid job spec:" + problems, protocol::kInvalidSpec);
-  return std::unique_ptr<Job>(new Job(id, std::move(spec.value()), std::move(model.value()),
-                                      std::move(procedure), now));
+  return std::unique_ptr<Job>(
+      new Job(id, std::move(spec.value()), std::move(model.value()), std::move(procedure), now));
 }
 
 Job::Job(std::uint64_t id, JobSpec spec, std::unique_ptr<Model> model,
@@ -131,7 +138,9 @@ void Job::on_lost(const protocol::Task& task) {
   if (!is_final(state_)) plan_.give_back(task);
 }
 
-void Job::cancel(double now) { finish(JobState::kCancelled, now); }
+void Job::cancel(double now) {
+  finish(JobState::kCancelled, now);
+}
 
 void Job::fail(std::string reason, double now) {
   error_ = std::move(reason);
@@ -141,8 +150,9 @@ void Job::fail(std::string reason, double now) {
 void Job::check_limits(double now) {
   if (is_final(state_)) return;
   if (spec_.limits.max_replications && simulated_ >= *spec_.limits.max_replications)
-    fail("limit reached: limits.max_replications = " + std::to_string(*spec_.limits.max_replications) +
-         " before the procedure finished", now);
+    fail("limit reached: limits.max_replications = " +
+             std::to_string(*spec_.limits.max_replications) + " before the procedure finished",
+         now);
   else if (spec_.limits.max_wall_seconds && now - submitted_at_ >= *spec_.limits.max_wall_seconds)
     fail("limit reached: limits.max_wall_seconds before the procedure finished", now);
 }
@@ -194,7 +204,8 @@ nlohmann::json Job::document(double now) const {
       {"busy_seconds", busy_seconds_},
       {"utilization", slot_seconds_ > 0 ? busy_seconds_ / slot_seconds_ : 0.0},
       {"replications_per_second", rate_per_second_},
-      {"progress", {{"stage", progress.stage}, {"survivors", progress.survivors}, {"leaders", leaders}}},
+      {"progress",
+       {{"stage", progress.stage}, {"survivors", progress.survivors}, {"leaders", leaders}}},
   };
   if (selection_) {
     nlohmann::json best = estimate_json(selection_->best);

@@ -2,9 +2,9 @@
 // HEARTBEAT, DISCONNECT in; JOB, TASK, HEARTBEAT, DISCONNECT out. A malformed or unexpected
 // message gets DISCONNECT with the reason, its sender is expired (its tasks requeued), a
 // printable sample is logged, and the loop carries on.
-#include <cmath>
-
 #include <spdlog/spdlog.h>
+
+#include <cmath>
 
 #include "broker/server/broker.h"
 
@@ -40,8 +40,10 @@ void Broker::handle_worker_message(WorkerSession* worker, const std::string& ide
     if (std::holds_alternative<protocol::Disconnect>(message)) return;
     return disconnect(identity, "not registered: send READY first");
   }
-  if (auto* result = std::get_if<protocol::TaskResult>(&message)) return on_result(*worker, *result);
-  if (auto* failed = std::get_if<protocol::TaskFailed>(&message)) return on_failed(*worker, *failed);
+  if (auto* result = std::get_if<protocol::TaskResult>(&message))
+    return on_result(*worker, *result);
+  if (auto* failed = std::get_if<protocol::TaskFailed>(&message))
+    return on_failed(*worker, *failed);
   if (std::holds_alternative<protocol::Heartbeat>(message)) return;
   if (auto* goodbye = std::get_if<protocol::Disconnect>(&message)) {
     WorkerSession& leaving = *worker;
@@ -75,8 +77,9 @@ void Broker::on_result(WorkerSession& worker, const protocol::TaskResult& result
   }
   const protocol::Task& task = it->second.task;
   if (result.job_id != task.job_id || result.values.size() != task.replication_count()) {
-    return disconnect(worker.identity, "RESULT does not match task " + std::to_string(task.task_id) +
-                                           ": expected job " + std::to_string(task.job_id) + " and " +
+    return disconnect(worker.identity, "RESULT does not match task " +
+                                           std::to_string(task.task_id) + ": expected job " +
+                                           std::to_string(task.job_id) + " and " +
                                            std::to_string(task.replication_count()) + " values");
   }
   InFlight done = std::move(it->second);

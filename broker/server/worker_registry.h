@@ -18,7 +18,7 @@ struct WorkerSession {
   std::string identity;  // ROUTER routing id
   std::string name;      // host:pid, for people
   std::uint32_t slots = 1;
-  std::uint32_t credit_limit = 1;  // slots + prefetch
+  std::uint32_t credit_limit = 1;               // slots + prefetch
   std::unordered_set<std::uint64_t> in_flight;  // task ids
   std::set<std::uint64_t> known_jobs;           // jobs whose JOB message it has
   double last_heard = 0;                        // seconds (steady clock)
@@ -26,7 +26,9 @@ struct WorkerSession {
   std::uint64_t replications_done = 0;
 
   std::uint32_t free_credit() const {
-    return in_flight.size() >= credit_limit ? 0 : credit_limit - static_cast<std::uint32_t>(in_flight.size());
+    return in_flight.size() >= credit_limit
+               ? 0
+               : credit_limit - static_cast<std::uint32_t>(in_flight.size());
   }
 };
 

@@ -44,12 +44,16 @@ JobStore::JobStore(const std::filesystem::path& file) {
   }
   exec("PRAGMA journal_mode=WAL");
   exec("PRAGMA synchronous=NORMAL");
-  exec("CREATE TABLE IF NOT EXISTS jobs ("
-       " job_id INTEGER PRIMARY KEY, state TEXT NOT NULL, spec TEXT NOT NULL,"
-       " document TEXT NOT NULL, updated_at REAL NOT NULL DEFAULT (((julianday('now') - 2440587.5) * 86400.0)))");
+  exec(
+      "CREATE TABLE IF NOT EXISTS jobs ("
+      " job_id INTEGER PRIMARY KEY, state TEXT NOT NULL, spec TEXT NOT NULL,"
+      " document TEXT NOT NULL, updated_at REAL NOT NULL DEFAULT (((julianday('now') - 2440587.5) "
+      "* 86400.0)))");
 }
 
-JobStore::~JobStore() { sqlite3_close(db_); }
+JobStore::~JobStore() {
+  sqlite3_close(db_);
+}
 
 void JobStore::exec(const char* sql) const {
   char* message = nullptr;
@@ -73,7 +77,8 @@ void JobStore::insert(std::uint64_t job_id, const nlohmann::json& spec,
 void JobStore::update(std::uint64_t job_id, const std::string& state,
                       const nlohmann::json& document) {
   Statement statement(db_,
-                      "UPDATE jobs SET state = ?, document = ?, updated_at = ((julianday('now') - 2440587.5) * 86400.0)"
+                      "UPDATE jobs SET state = ?, document = ?, updated_at = ((julianday('now') - "
+                      "2440587.5) * 86400.0)"
                       " WHERE job_id = ?");
   statement.bind(1, state);
   statement.bind(2, document.dump());

@@ -2,12 +2,12 @@
 // whatever is left over is reported as unknown, with its position in the file.
 #include "common/config/config.h"
 
+#include <toml++/toml.h>
+
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <vector>
-
-#include <toml++/toml.h>
 
 namespace simsel {
 namespace {
@@ -35,8 +35,10 @@ class KeyReader {
 
   void string(std::string_view key, std::string& out) {
     if (const auto* node = take(key)) {
-      if (auto value = node->value<std::string>()) out = *value;
-      else problem(*node, "must be a string", key);
+      if (auto value = node->value<std::string>())
+        out = *value;
+      else
+        problem(*node, "must be a string", key);
     }
   }
   void u32(std::string_view key, std::uint32_t& out, std::uint64_t min, std::uint64_t max) {
@@ -49,8 +51,10 @@ class KeyReader {
     if (node == nullptr) return;
     auto value = node->value_exact<std::int64_t>();
     if (!value) return problem(*node, "must be an integer", key);
-    if (*value < 0 || static_cast<std::uint64_t>(*value) < min || static_cast<std::uint64_t>(*value) > max)
-      return problem(*node, "must be between " + std::to_string(min) + " and " + std::to_string(max), key);
+    if (*value < 0 || static_cast<std::uint64_t>(*value) < min ||
+        static_cast<std::uint64_t>(*value) > max)
+      return problem(*node,
+                     "must be between " + std::to_string(min) + " and " + std::to_string(max), key);
     out = static_cast<std::uint64_t>(*value);
   }
 
@@ -72,7 +76,8 @@ class KeyReader {
   }
   void problem(const toml::node& node, std::string_view reason, std::string_view key = {}) {
     std::string path = section_ + (key.empty() ? "" : "." + std::string(key));
-    problems_.push_back(where(source_name_, node.source()) + ": " + path + ": " + std::string(reason));
+    problems_.push_back(where(source_name_, node.source()) + ": " + path + ": " +
+                        std::string(reason));
   }
 
   std::string_view source_name_;
@@ -131,7 +136,8 @@ Result<Config> parse_config(std::string_view toml_text, std::string_view source_
   keys.leave();
   static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error", "off"};
   if (!kLevels.count(config.log_level))
-    problems.push_back(std::string(source_name) + ": log.level: must be one of trace, debug, info, warn, error, off");
+    problems.push_back(std::string(source_name) +
+                       ": log.level: must be one of trace, debug, info, warn, error, off");
   for (const auto& entry : root) {
     const toml::key& key = entry.first;
     if (key != "broker" && key != "node" && key != "log")

@@ -18,9 +18,9 @@ struct BrokerConfig {
   std::filesystem::path data_dir = "data";  // holds simsel.sqlite
   std::uint32_t heartbeat_ms = 1000;
   std::uint32_t liveness = 3;
-  std::uint32_t prefetch = 2;          // tasks in flight per worker beyond its slots
-  std::uint32_t publish_hz = 10;       // stats updates per second per job, at most
-  std::uint32_t task_target_ms = 20;   // aimed compute time of one task
+  std::uint32_t prefetch = 2;                   // tasks in flight per worker beyond its slots
+  std::uint32_t publish_hz = 10;                // stats updates per second per job, at most
+  std::uint32_t task_target_ms = 20;            // aimed compute time of one task
   std::uint32_t max_task_replications = 65536;  // replications per task, at most
   std::uint64_t max_message_bytes = 64ull << 20;
 };

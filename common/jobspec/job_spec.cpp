@@ -1,20 +1,21 @@
 // See job_spec.h.
 #include "common/jobspec/job_spec.h"
 
+#include <toml++/toml.h>
+
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <vector>
-
-#include <toml++/toml.h>
 
 namespace simsel {
 namespace {
 
 using nlohmann::json;
 
-const std::set<std::string> kKnownFields = {"model", "systems", "procedure", "delta", "alpha", "n0",
-                                            "seed",  "crn",     "maximize",  "params", "limits"};
+const std::set<std::string> kKnownFields = {"model",    "systems", "procedure", "delta",
+                                            "alpha",    "n0",      "seed",      "crn",
+                                            "maximize", "params",  "limits"};
 
 class Checker {
  public:
@@ -30,14 +31,18 @@ class Checker {
   }
   void string(const std::string& key, std::string& out) {
     if (const json* v = field(key, true)) {
-      if (v->is_string() && !v->get<std::string>().empty()) out = v->get<std::string>();
-      else problem(key, "must be a non-empty string");
+      if (v->is_string() && !v->get<std::string>().empty())
+        out = v->get<std::string>();
+      else
+        problem(key, "must be a non-empty string");
     }
   }
   void number(const std::string& key, double& out, bool (*valid)(double), const char* rule) {
     if (const json* v = field(key, false)) {
-      if (v->is_number() && valid(v->get<double>())) out = v->get<double>();
-      else problem(key, rule);
+      if (v->is_number() && valid(v->get<double>()))
+        out = v->get<double>();
+      else
+        problem(key, rule);
     }
   }
   template <class Int>
@@ -46,13 +51,16 @@ class Checker {
       if (is_non_negative_integer(*v) && v->get<std::uint64_t>() >= min &&
           v->get<std::uint64_t>() <= std::numeric_limits<Int>::max())
         out = static_cast<Int>(v->get<std::uint64_t>());
-      else problem(key, rule);
+      else
+        problem(key, rule);
     }
   }
   void boolean(const std::string& key, bool& out) {
     if (const json* v = field(key, false)) {
-      if (v->is_boolean()) out = v->get<bool>();
-      else problem(key, "must be true or false");
+      if (v->is_boolean())
+        out = v->get<bool>();
+      else
+        problem(key, "must be true or false");
     }
   }
   void problem(const std::string& path, const std::string& reason) {
@@ -74,7 +82,8 @@ void check_limits(Checker& check, const json* limits, JobLimits& out) {
   if (limits == nullptr) return;
   if (!limits->is_object()) return check.problem("limits", "must be a table");
   for (const auto& [key, value] : limits->items()) {
-    if (key == "max_replications" && is_non_negative_integer(value) && value.get<std::uint64_t>() > 0) {
+    if (key == "max_replications" && is_non_negative_integer(value) &&
+        value.get<std::uint64_t>() > 0) {
       out.max_replications = value.get<std::uint64_t>();
     } else if (key == "max_wall_seconds" && value.is_number() && value.get<double>() > 0) {
       out.max_wall_seconds = value.get<double>();
@@ -91,7 +100,8 @@ Result<json> toml_to_json(const toml::node& node, const std::string& path) {
   if (auto* table = node.as_table()) {
     json object = json::object();
     for (const auto& [key, child] : *table) {
-      std::string child_path = path.empty() ? std::string(key.str()) : path + "." + std::string(key.str());
+      std::string child_path =
+          path.empty() ? std::string(key.str()) : path + "." + std::string(key.str());
       auto value = toml_to_json(child, child_path);
       if (!value) return value;
       object[std::string(key.str())] = std::move(value.value());
@@ -141,7 +151,8 @@ Result<json> read_systems_csv(const std::filesystem::path& path) {
     auto cells = split_csv_line(line);
     if (cells.size() != header.size())
       return make_error(path.string() + ":" + std::to_string(row) + ": expected " +
-                        std::to_string(header.size()) + " columns, found " + std::to_string(cells.size()));
+                        std::to_string(header.size()) + " columns, found " +
+                        std::to_string(cells.size()));
     json system = json::object();
     for (std::size_t c = 0; c < cells.size(); ++c) {
       try {
@@ -170,16 +181,17 @@ Result<json> parse_file_text(const std::filesystem::path& path, const std::strin
     return toml_to_json(toml::parse(text, path.string()), "");
   } catch (const toml::parse_error& e) {
     return make_error(path.string() + ":" + std::to_string(e.source().begin.line) + ":" +
-                      std::to_string(e.source().begin.column) + ": " + std::string(e.description()));
+                      std::to_string(e.source().begin.column) + ": " +
+                      std::string(e.description()));
   }
 }
 
 }  // namespace
 
 json JobSpec::to_json() const {
-  json document = {{"model", model},   {"systems", systems}, {"procedure", procedure},
-                   {"delta", delta},   {"alpha", alpha},     {"n0", n0},
-                   {"seed", seed},     {"crn", crn},         {"params", params}};
+  json document = {{"model", model}, {"systems", systems}, {"procedure", procedure},
+                   {"delta", delta}, {"alpha", alpha},     {"n0", n0},
+                   {"seed", seed},   {"crn", crn},         {"params", params}};
   if (maximize) document["maximize"] = *maximize;
   json limit_fields = json::object();
   if (limits.max_replications) limit_fields["max_replications"] = *limits.max_replications;
@@ -195,11 +207,15 @@ Result<JobSpec> parse_job_spec(const json& document) {
   check.string("model", spec.model);
   check.string("procedure", spec.procedure);
   if (const json* systems = check.field("systems", true)) {
-    if (systems->is_object()) spec.systems = *systems;
-    else check.problem("systems", "must be a table with `list` or `generator`");
+    if (systems->is_object())
+      spec.systems = *systems;
+    else
+      check.problem("systems", "must be a table with `list` or `generator`");
   }
-  check.number("delta", spec.delta, [](double v) { return v > 0; }, "must be a number > 0");
-  check.number("alpha", spec.alpha, [](double v) { return v > 0 && v < 1; }, "must be a number in (0, 1)");
+  check.number(
+      "delta", spec.delta, [](double v) { return v > 0; }, "must be a number > 0");
+  check.number(
+      "alpha", spec.alpha, [](double v) { return v > 0 && v < 1; }, "must be a number in (0, 1)");
   check.integer("n0", spec.n0, 2, "must be an integer >= 2");
   check.integer("seed", spec.seed, 0, "must be a non-negative integer");
   check.boolean("crn", spec.crn);
@@ -209,8 +225,10 @@ Result<JobSpec> parse_job_spec(const json& document) {
     spec.maximize = maximize;
   }
   if (const json* params = check.field("params", false)) {
-    if (params->is_object()) spec.params = *params;
-    else check.problem("params", "must be a table");
+    if (params->is_object())
+      spec.params = *params;
+    else
+      check.problem("params", "must be a table");
   }
   check_limits(check, check.field("limits", false), spec.limits);
   for (const auto& [key, value] : document.items()) {

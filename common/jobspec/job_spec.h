@@ -6,10 +6,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "common/util/result.h"
 
@@ -29,7 +28,7 @@ struct JobSpec {
   std::uint32_t n0 = 20;
   std::uint64_t seed = 1;
   bool crn = false;
-  std::optional<bool> maximize;  // absent: the model's own sense of "best"
+  std::optional<bool> maximize;                      // absent: the model's own sense of "best"
   nlohmann::json params = nlohmann::json::object();  // procedure-specific
   JobLimits limits;
 
@@ -38,7 +37,8 @@ struct JobSpec {
 
 // A JSON integer >= 0, whether stored signed (built in C++) or unsigned (parsed or unpacked).
 inline bool is_non_negative_integer(const nlohmann::json& value) {
-  return value.is_number_unsigned() || (value.is_number_integer() && value.get<std::int64_t>() >= 0);
+  return value.is_number_unsigned() ||
+         (value.is_number_integer() && value.get<std::int64_t>() >= 0);
 }
 
 // Checks types and ranges of the common fields; every problem is listed, one per line.

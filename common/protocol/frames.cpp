@@ -28,7 +28,8 @@ void send_routed(zmq::socket_t& router, std::string_view identity, std::string_v
   router.send(zmq::buffer(payload), zmq::send_flags::none);
 }
 
-int poll_interruptible(zmq::pollitem_t* items, std::size_t count, std::chrono::milliseconds timeout) {
+int poll_interruptible(zmq::pollitem_t* items, std::size_t count,
+                       std::chrono::milliseconds timeout) {
   try {
     return zmq::poll(items, count, timeout);
   } catch (const zmq::error_t& e) {

@@ -8,7 +8,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
 #include <zmq.hpp>
 
 namespace simsel::protocol {
@@ -33,7 +32,8 @@ void send_routed(zmq::socket_t& router, std::string_view identity, std::string_v
 
 // zmq::poll that treats a signal's interruption (EINTR) as "nothing ready": the caller's loop
 // then sees its stop flag. Returns the number of ready items.
-int poll_interruptible(zmq::pollitem_t* items, std::size_t count, std::chrono::milliseconds timeout);
+int poll_interruptible(zmq::pollitem_t* items, std::size_t count,
+                       std::chrono::milliseconds timeout);
 
 // Binds `socket` and returns the endpoint actually bound (tcp port wildcard resolved).
 std::string bind_resolved(zmq::socket_t& socket, const std::string& endpoint);

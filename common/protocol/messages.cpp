@@ -65,7 +65,8 @@ class FieldReader {
     out = static_cast<std::uint32_t>(wide);
   }
   void str(std::string_view key, std::string& out) {
-    if (auto* v = require(key, msgpack::type::STR, "string")) out.assign(v->via.str.ptr, v->via.str.size);
+    if (auto* v = require(key, msgpack::type::STR, "string"))
+      out.assign(v->via.str.ptr, v->via.str.size);
   }
   void boolean(std::string_view key, bool& out) {
     if (auto* v = require(key, msgpack::type::BOOLEAN, "boolean")) out = v->via.boolean;
@@ -105,10 +106,18 @@ class FieldReader {
       const auto& item = v->via.array.ptr[i];
       switch (item.type) {
         case msgpack::type::FLOAT32:
-        case msgpack::type::FLOAT64: out[i] = item.via.f64; break;
-        case msgpack::type::POSITIVE_INTEGER: out[i] = static_cast<double>(item.via.u64); break;
-        case msgpack::type::NEGATIVE_INTEGER: out[i] = static_cast<double>(item.via.i64); break;
-        default: fail(key, "expected array of numbers"); return;
+        case msgpack::type::FLOAT64:
+          out[i] = item.via.f64;
+          break;
+        case msgpack::type::POSITIVE_INTEGER:
+          out[i] = static_cast<double>(item.via.u64);
+          break;
+        case msgpack::type::NEGATIVE_INTEGER:
+          out[i] = static_cast<double>(item.via.i64);
+          break;
+        default:
+          fail(key, "expected array of numbers");
+          return;
       }
     }
   }
@@ -141,8 +150,8 @@ Result<Envelope> unpack_envelope(std::string_view frame) {
   Envelope envelope;
   std::size_t offset = 0;
   try {
-    envelope.handle = msgpack::unpack(frame.data(), frame.size(), offset, nullptr, nullptr,
-                                      kUnpackLimit);
+    envelope.handle =
+        msgpack::unpack(frame.data(), frame.size(), offset, nullptr, nullptr, kUnpackLimit);
   } catch (const std::exception& e) {
     return make_error(std::string("not a MessagePack message: ") + e.what(), kBadMessage);
   }
@@ -157,7 +166,8 @@ Result<Envelope> unpack_envelope(std::string_view frame) {
     return make_error("bad signature: expected \"SIMSEL\"", kBadMessage);
   if (parts[1].type != msgpack::type::POSITIVE_INTEGER || parts[1].via.u64 != kVersion)
     return make_error("unsupported protocol version (this broker speaks 1)", kBadVersion);
-  if (parts[2].type != msgpack::type::STR) return make_error("command: expected string", kBadMessage);
+  if (parts[2].type != msgpack::type::STR)
+    return make_error("command: expected string", kBadMessage);
   envelope.command.assign(parts[2].via.str.ptr, parts[2].via.str.size);
   if (parts[3].type != msgpack::type::MAP)
     return make_error(envelope.command + ": body must be a map", kBadMessage);
@@ -172,7 +182,8 @@ Result<WorkerMessage> decode_task(FieldReader& reader) {
   reader.uints("systems", task.systems);
   reader.uints("rep_begins", task.rep_begins);
   reader.uints("rep_counts", task.rep_counts);
-  if (task.rep_begins.size() != task.systems.size() || task.rep_counts.size() != task.systems.size())
+  if (task.rep_begins.size() != task.systems.size() ||
+      task.rep_counts.size() != task.systems.size())
     reader.fail("systems", "systems, rep_begins and rep_counts must have equal lengths");
   return reader.finish(std::move(task));
 }
@@ -317,8 +328,8 @@ bool is_client_request(std::string_view command) {
 }
 
 std::string_view command_name(const WorkerMessage& message) {
-  static constexpr std::string_view kNames[] = {"READY",  "JOB",       "TASK",      "RESULT",
-                                                "FAIL",   "HEARTBEAT", "DISCONNECT"};
+  static constexpr std::string_view kNames[] = {"READY", "JOB",       "TASK",      "RESULT",
+                                                "FAIL",  "HEARTBEAT", "DISCONNECT"};
   return kNames[message.index()];
 }
 

@@ -10,14 +10,14 @@
 namespace simsel {
 
 struct Error {
-  int code = 0;          // protocol status code where one applies (see docs/PROTOCOL.md), else 0
-  std::string message;   // names the bad field or frame and the reason
+  int code = 0;         // protocol status code where one applies (see docs/PROTOCOL.md), else 0
+  std::string message;  // names the bad field or frame and the reason
 };
 
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : state_(std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : state_(std::move(error)) {}  // NOLINT
 
   bool ok() const { return state_.index() == 0; }
@@ -42,6 +42,8 @@ class [[nodiscard]] Result {
 struct Ok {};
 using Status = Result<Ok>;
 
-inline Error make_error(std::string message, int code = 0) { return Error{code, std::move(message)}; }
+inline Error make_error(std::string message, int code = 0) {
+  return Error{code, std::move(message)};
+}
 
 }  // namespace simsel

@@ -6,11 +6,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/rng/mrg32k3a.h"
 #include "common/util/result.h"
@@ -35,10 +34,10 @@ class Model {
 
 // What a model accepts, for documentation, validation messages and the web front.
 struct ModelInfo {
-  std::string name;          // "normal", "tp", "sS"
-  std::string description;   // one sentence
-  bool larger_is_better;     // the default sense of "best" for this model
-  nlohmann::json schema;     // {"params": {...per-system parameters...}, "generators": {...}}
+  std::string name;         // "normal", "tp", "sS"
+  std::string description;  // one sentence
+  bool larger_is_better;    // the default sense of "best" for this model
+  nlohmann::json schema;    // {"params": {...per-system parameters...}, "generators": {...}}
 };
 
 // Builds a model from its name and the job spec's `systems` value, which is either

@@ -2,11 +2,10 @@
 // short poll so heartbeats and liveness checks stay on time.
 #include "nodes/worker/node.h"
 
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <chrono>
-
-#include <spdlog/spdlog.h>
 
 #include "common/protocol/frames.h"
 #include "nodes/worker/replicate.h"
@@ -35,7 +34,8 @@ Node::Node(zmq::context_t& context, NodeConfig config)
       config_(std::move(config)),
       slots_(config_.threads ? config_.threads : std::max(1u, std::thread::hardware_concurrency())),
       name_(config_.name.empty() ? default_name() : config_.name),
-      results_endpoint_("inproc://simsel-node-results-" + std::to_string(reinterpret_cast<std::uintptr_t>(this))),
+      results_endpoint_("inproc://simsel-node-results-" +
+                        std::to_string(reinterpret_cast<std::uintptr_t>(this))),
       backoff_ms_(config_.reconnect_min_ms) {}
 
 Node::~Node() {
@@ -72,13 +72,16 @@ void Node::send(const protocol::WorkerMessage& message) {
 void Node::run() {
   zmq::socket_t results(context_, zmq::socket_type::pull);
   results.bind(results_endpoint_);
-  for (std::size_t i = 0; i < slots_; ++i) compute_threads_.emplace_back([this, i] { compute_loop(i); });
+  for (std::size_t i = 0; i < slots_; ++i)
+    compute_threads_.emplace_back([this, i] { compute_loop(i); });
   connect();
   zmq::pollitem_t items[] = {{nullptr, 0, ZMQ_POLLIN, 0}, {results.handle(), 0, ZMQ_POLLIN, 0}};
   const double heartbeat = config_.heartbeat_ms * 1e-3;
   while (!stopping_) {
     items[0].socket = broker_->handle();
-    protocol::poll_interruptible(items, 2, std::chrono::milliseconds(std::min<std::uint32_t>(config_.heartbeat_ms / 2, 50) + 1));
+    protocol::poll_interruptible(
+        items, 2,
+        std::chrono::milliseconds(std::min<std::uint32_t>(config_.heartbeat_ms / 2, 50) + 1));
     while (auto frames = protocol::receive_frames(*broker_)) {
       last_heard_ = steady();
       backoff_ms_ = config_.reconnect_min_ms;
@@ -126,9 +129,11 @@ void Node::handle_broker_message(protocol::WorkerMessage& message) {
   if (auto* task = std::get_if<protocol::Task>(&message)) {
     auto known = jobs_.find(task->job_id);
     if (known == jobs_.end())
-      return send(protocol::TaskFailed{task->task_id, task->job_id, protocol::kUnknownJob, "unknown job"});
+      return send(
+          protocol::TaskFailed{task->task_id, task->job_id, protocol::kUnknownJob, "unknown job"});
     if (!known->second->model)
-      return send(protocol::TaskFailed{task->task_id, task->job_id, protocol::kInvalidSpec, known->second->error});
+      return send(protocol::TaskFailed{task->task_id, task->job_id, protocol::kInvalidSpec,
+                                       known->second->error});
     {
       std::lock_guard lock(queue_mutex_);
       queue_.push_back(Work{std::move(*task), known->second});
@@ -148,12 +153,16 @@ void Node::handle_broker_message(protocol::WorkerMessage& message) {
 }
 
 void Node::learn_job(const protocol::JobDefinition& job) {
-  auto context = std::make_shared<JobContext>(JobContext{nullptr, "", ReplicationStreams(job.seed, job.crn)});
+  auto context =
+      std::make_shared<JobContext>(JobContext{nullptr, "", ReplicationStreams(job.seed, job.crn)});
   auto systems = nlohmann::json::parse(job.systems_json, nullptr, false);
-  auto model = systems.is_discarded() ? Result<std::unique_ptr<Model>>(make_error("JOB.systems: not JSON"))
-                                      : make_model(job.model, systems);
-  if (model) context->model = std::move(model.value());
-  else context->error = model.error().message;
+  auto model = systems.is_discarded()
+                   ? Result<std::unique_ptr<Model>>(make_error("JOB.systems: not JSON"))
+                   : make_model(job.model, systems);
+  if (model)
+    context->model = std::move(model.value());
+  else
+    context->error = model.error().message;
   if (jobs_.size() >= kMaxCachedJobs) jobs_.erase(jobs_.begin());  // the oldest job id
   jobs_[job.job_id] = std::move(context);
 }
@@ -180,7 +189,8 @@ void Node::compute_loop(std::size_t) {
                      work->task.task_id, work->task.job_id, std::move(values.value()),
                      static_cast<std::uint64_t>(std::chrono::nanoseconds(busy).count())})
                : protocol::WorkerMessage(protocol::TaskFailed{work->task.task_id, work->task.job_id,
-                                                              protocol::kInvalidSpec, values.error().message});
+                                                              protocol::kInvalidSpec,
+                                                              values.error().message});
     const std::string payload = protocol::encode(reply);
     results.send(zmq::buffer(payload), zmq::send_flags::none);
   }

@@ -15,7 +15,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
 #include <zmq.hpp>
 
 #include "common/config/config.h"
@@ -35,7 +34,10 @@ class Node {
   // Thread-safe. stop(): says DISCONNECT to the broker, then ends. kill(): ends without a word,
   // as a crashed process would (the broker finds out by missing heartbeats).
   void stop() { stopping_ = true; }
-  void kill() { killed_ = true; stopping_ = true; }
+  void kill() {
+    killed_ = true;
+    stopping_ = true;
+  }
 
   std::uint32_t slots() const { return slots_; }
 
@@ -75,8 +77,8 @@ class Node {
 
   std::mutex queue_mutex_;
   std::condition_variable queue_ready_;
-  std::deque<Work> queue_;   // GUARDED_BY(queue_mutex_)
-  bool closing_ = false;     // GUARDED_BY(queue_mutex_)
+  std::deque<Work> queue_;  // GUARDED_BY(queue_mutex_)
+  bool closing_ = false;    // GUARDED_BY(queue_mutex_)
   std::vector<std::thread> compute_threads_;
 };
 

@@ -11,8 +11,9 @@ Result<std::vector<double>> run_replications(const Model& model, const Replicati
   for (std::size_t e = 0; e < task.systems.size(); ++e) {
     const std::uint64_t system = task.systems[e];
     if (system >= model.system_count())
-      return make_error("TASK.systems[" + std::to_string(e) + "]: system " + std::to_string(system) +
-                            " out of range (the job has " + std::to_string(model.system_count()) + ")",
+      return make_error("TASK.systems[" + std::to_string(e) + "]: system " +
+                            std::to_string(system) + " out of range (the job has " +
+                            std::to_string(model.system_count()) + ")",
                         protocol::kBadMessage);
     ReplicationCursor cursor = streams.cursor(system, task.rep_begins[e]);
     for (std::uint32_t r = 0; r < task.rep_counts[e]; ++r) {

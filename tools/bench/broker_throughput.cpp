@@ -4,12 +4,12 @@
 // encoded TASK and RESULT frames. Prints both and their ratio. Not a test: it asserts nothing.
 //
 // usage: bench_broker_throughput [--tasks N] [--nodes P] [--threads T] [--prefetch F]
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <iostream>
 #include <thread>
-
-#include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
 
 #include "common/protocol/frames.h"
 #include "common/protocol/messages.h"
@@ -74,7 +74,8 @@ double raw_ceiling(const Setup& setup) {
     (void)router.recv(reply);
     // Decode like the broker would, so the ceiling includes the codec on the hot path.
     (void)protocol::decode_worker_message(protocol::view(reply));
-    std::size_t p = std::find(identities.begin(), identities.end(), identity.to_string()) - identities.begin();
+    std::size_t p =
+        std::find(identities.begin(), identities.end(), identity.to_string()) - identities.begin();
     if (sent[p] < per_peer) {
       protocol::send_routed(router, identities[p], task);
       ++sent[p];
@@ -98,9 +99,13 @@ double through_broker(const Setup& setup) {
   LocalCluster cluster(context, config, setup.nodes);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let the nodes register
   // Rinott with a huge delta: both stages together are exactly 2 x n0 replications.
-  nlohmann::json spec = {{"model", "normal"}, {"procedure", "rinott"}, {"delta", 1e6},
-                         {"n0", setup.tasks / 2}, {"seed", 1},
-                         {"systems", {{"list", {{{"mu", 0.0}, {"sigma", 1.0}}, {{"mu", 1.0}, {"sigma", 1.0}}}}}}};
+  nlohmann::json spec = {
+      {"model", "normal"},
+      {"procedure", "rinott"},
+      {"delta", 1e6},
+      {"n0", setup.tasks / 2},
+      {"seed", 1},
+      {"systems", {{"list", {{{"mu", 0.0}, {"sigma", 1.0}}, {{"mu", 1.0}, {"sigma", 1.0}}}}}}};
   BrokerClient client(context, cluster.client_endpoint());
   const auto start = Clock::now();
   auto submitted = client.request("SUBMIT", {{"spec", spec}});
@@ -108,7 +113,8 @@ double through_broker(const Setup& setup) {
   auto final = follow_job(context, client, cluster.stats_endpoint(), submitted.value()["job_id"],
                           [](const nlohmann::json&) {});
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  if (!final || final.value()["state"] != "succeeded") throw std::runtime_error("job did not succeed");
+  if (!final || final.value()["state"] != "succeeded")
+    throw std::runtime_error("job did not succeed");
   std::filesystem::remove_all(config.broker.data_dir);
   return final.value()["simulated_replications"].get<double>() / seconds;
 }

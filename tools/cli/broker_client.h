@@ -7,9 +7,8 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 #include <zmq.hpp>
 
 #include "common/util/result.h"

@@ -6,7 +6,6 @@
 #include <memory>
 #include <thread>
 #include <vector>
-
 #include <zmq.hpp>
 
 #include "broker/server/broker.h"

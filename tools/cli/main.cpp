@@ -2,12 +2,11 @@
 // threads; submit, status, list, cancel and watch talk to a running simsel-broker.
 // Exit codes: 0 done (job succeeded), 1 job failed or was cancelled, 2 bad input, 3 broker
 // unreachable or other runtime failure.
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
-#include <iostream>
-
 #include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
+#include <iostream>
 
 #include "common/jobspec/job_spec.h"
 #include "tools/cli/broker_client.h"
@@ -42,8 +41,10 @@ int exit_code_for(const nlohmann::json& document) {
 }
 
 int show(const nlohmann::json& document, bool json) {
-  if (json) std::cout << result_json(document).dump(2) << "\n";
-  else print_result(std::cout, document);
+  if (json)
+    std::cout << result_json(document).dump(2) << "\n";
+  else
+    print_result(std::cout, document);
   return exit_code_for(document);
 }
 
@@ -75,12 +76,12 @@ int run_local(Options& options, Config config) {
 
 int remote(const std::string& command, Options& options, const Config& config) {
   zmq::context_t context;
-  BrokerClient client(context,
-                      options.broker_endpoint.empty() ? config.broker.client_endpoint
-                                                      : options.broker_endpoint,
-                      std::chrono::milliseconds(options.timeout_ms));
-  const std::string stats = options.stats_endpoint.empty() ? config.broker.stats_endpoint
-                                                           : options.stats_endpoint;
+  BrokerClient client(
+      context,
+      options.broker_endpoint.empty() ? config.broker.client_endpoint : options.broker_endpoint,
+      std::chrono::milliseconds(options.timeout_ms));
+  const std::string stats =
+      options.stats_endpoint.empty() ? config.broker.stats_endpoint : options.stats_endpoint;
   auto print_error = [](const Error& error) {
     return fail(error.message, error.code == 0 || error.code >= 500 ? kRuntime : kBadInput);
   };
@@ -125,19 +126,27 @@ int main(int argc, char** argv) {
   CLI::App app{"simsel: parallel ranking and selection of simulated systems"};
   app.require_subcommand(1);
   Options options;
-  app.add_option("-c,--config", options.config_path, "config file (default conf/local.toml for run)");
-  app.add_option("--broker", options.broker_endpoint, "broker client endpoint (overrides broker.client_endpoint)");
-  app.add_option("--stats", options.stats_endpoint, "broker stats endpoint (overrides broker.stats_endpoint)");
-  app.add_option("--timeout-ms", options.timeout_ms, "how long to wait for the broker's answer (default 5000)");
+  app.add_option("-c,--config", options.config_path,
+                 "config file (default conf/local.toml for run)");
+  app.add_option("--broker", options.broker_endpoint,
+                 "broker client endpoint (overrides broker.client_endpoint)");
+  app.add_option("--stats", options.stats_endpoint,
+                 "broker stats endpoint (overrides broker.stats_endpoint)");
+  app.add_option("--timeout-ms", options.timeout_ms,
+                 "how long to wait for the broker's answer (default 5000)");
 
-  auto* run = app.add_subcommand("run", "run a job on an embedded broker with local worker threads");
+  auto* run =
+      app.add_subcommand("run", "run a job on an embedded broker with local worker threads");
   run->add_option("job", options.job_file, "job spec file (.toml or .json)")->required();
-  run->add_option("-w,--workers", options.workers, "worker threads (default: node.threads, 0 = cores)");
+  run->add_option("-w,--workers", options.workers,
+                  "worker threads (default: node.threads, 0 = cores)");
   run->add_flag("--json", options.json, "print the result as one JSON document");
   auto* submit = app.add_subcommand("submit", "submit a job to a running broker; prints its id");
   submit->add_option("job", options.job_file, "job spec file (.toml or .json)")->required();
   auto* status = app.add_subcommand("status", "show a job (or all jobs without an id)");
-  status->add_option("id", options.job_id, "job id")->each([&](const std::string&) { options.has_job_id = true; });
+  status->add_option("id", options.job_id, "job id")->each([&](const std::string&) {
+    options.has_job_id = true;
+  });
   status->add_flag("--json", options.json, "print JSON");
   auto* list = app.add_subcommand("list", "list all jobs");
   list->add_flag("--json", options.json, "print JSON");
@@ -147,7 +156,9 @@ int main(int argc, char** argv) {
   watch->add_option("id", options.job_id, "job id")->required();
   watch->add_flag("--json", options.json, "print the final result as JSON");
   CLI11_PARSE(app, argc, argv);
-  (void)submit; (void)list; (void)cancel;
+  (void)submit;
+  (void)list;
+  (void)cancel;
 
   const bool local = run->parsed();
   if (options.config_path.empty() && local && access("conf/local.toml", R_OK) == 0)

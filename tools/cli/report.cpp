@@ -35,21 +35,23 @@ void print_result(std::ostream& out, const nlohmann::json& document) {
   out << "job " << count(document, "job_id") << ": " << document.value("state", "?") << "\n"
       << "  procedure      " << document.value("procedure", "") << " on "
       << count(document, "systems") << " systems of model " << document.value("model", "")
-      << " (seed " << count(document, "seed") << ", crn " << (document.value("crn", false) ? "on" : "off")
-      << ")\n";
+      << " (seed " << count(document, "seed") << ", crn "
+      << (document.value("crn", false) ? "on" : "off") << ")\n";
   if (document.contains("best")) {
     const auto& best = document["best"];
-    out << "  best system    #" << best.value("index", std::uint64_t{0}) << " " << best["params"].dump()
-        << "\n"
+    out << "  best system    #" << best.value("index", std::uint64_t{0}) << " "
+        << best["params"].dump() << "\n"
         << "  estimated mean " << fixed(best.value("mean", 0.0), 6) << " from "
         << best.value("replications", std::uint64_t{0}) << " replications\n"
         << "  guarantee      " << document.value("guarantee", "") << "\n";
   }
-  if (document.contains("error")) out << "  error          " << document["error"].get<std::string>() << "\n";
+  if (document.contains("error"))
+    out << "  error          " << document["error"].get<std::string>() << "\n";
   out << "  replications   " << count(document, "total_replications") << " used, "
       << count(document, "simulated_replications") << " simulated\n"
       << "  wall time      " << fixed(document.value("wall_seconds", 0.0), 3) << " s\n"
-      << "  utilization    " << fixed(100.0 * document.value("utilization", 0.0), 1) << "% of worker slots\n";
+      << "  utilization    " << fixed(100.0 * document.value("utilization", 0.0), 1)
+      << "% of worker slots\n";
 }
 
 nlohmann::json result_json(const nlohmann::json& document) {

@@ -92,7 +92,6 @@ std::optional<protocol::Task> Job::next_task(std::uint64_t task_id, std::uint64_
   if (entries.empty()) return std::nullopt;
   if (state_ == JobState::kQueued) {
     state_ = JobState::kRunning;
-    rate_mark_time_ = submitted_at_;
   }
   protocol::Task task{task_id, id_, {}, {}, {}};
   for (const auto& entry : entries) {
@@ -165,7 +164,11 @@ void Job::finish(JobState state, double now) {
 
 void Job::sample_rate(double now) {
   const double elapsed = now - rate_mark_time_;
-  if (elapsed <= 0) return;
+  if (rate_mark_time_ == 0 || elapsed <= 0) {  // first sample: only set the mark
+    rate_mark_time_ = now;
+    rate_mark_simulated_ = simulated_;
+    return;
+  }
   const double instant = static_cast<double>(simulated_ - rate_mark_simulated_) / elapsed;
   rate_per_second_ = rate_per_second_ > 0 ? 0.5 * rate_per_second_ + 0.5 * instant : instant;
   rate_mark_simulated_ = simulated_;

@@ -63,6 +63,7 @@ class Job {
   nlohmann::json document(double now) const;
   // Replications per second, smoothed over the last publish intervals.
   double replication_rate() const { return rate_per_second_; }
+  // `now` on the steady clock (seconds), once per publish interval.
   void sample_rate(double now);
 
  private:

@@ -218,6 +218,26 @@ TEST_CASE("cancel and unknown jobs are refused and finished jobs survive a broke
   CHECK(next.value()["job_id"].get<std::uint64_t>() == cancelled_id + 1);
 }
 
+TEST_CASE("following job 1 ignores the updates of job 10 (topics match by prefix)", "[broker]") {
+  TempDir dir("prefix");
+  zmq::context_t context;
+  LocalCluster cluster(context, test_config(Transport::kInproc, 2, dir.path));
+  BrokerClient client(context, cluster.client_endpoint());
+  std::uint64_t first = 0;
+  for (int i = 0; i < 10; ++i) {  // jobs 1..10; job 1 is long, job 10 short
+    auto spec = i == 0 ? flowline_job(9, 1) : normal_job(3, i);
+    auto submitted = client.request("SUBMIT", {{"spec", spec}});
+    REQUIRE(submitted.ok());
+    if (i == 0) first = submitted.value()["job_id"];
+  }
+  bool foreign = false;
+  auto final = follow_job(context, client, cluster.stats_endpoint(), first,
+                          [&](const nlohmann::json& doc) { foreign |= doc["job_id"] != first; });
+  REQUIRE(final.ok());
+  CHECK_FALSE(foreign);
+  CHECK(final.value()["job_id"] == first);
+}
+
 TEST_CASE("two jobs at once share the workers and give the same answers as alone", "[broker]") {
   const auto first = flowline_job(7, 31);
   const auto second = normal_job(8, 32);

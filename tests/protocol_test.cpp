@@ -155,8 +155,21 @@ TEST_CASE("malformed: task arrays of unequal length", "[protocol][malformed]") {
   CHECK_THAT(decode_error(encode(task)).message, Catch::Contains("equal lengths"));
 }
 
-TEST_CASE("malformed: zero slots", "[protocol][malformed]") {
-  CHECK(decode_error(encode(Ready{"w", 0, {}})).message == "READY.slots: must be >= 1");
+TEST_CASE("malformed: zero or absurd slots", "[protocol][malformed]") {
+  CHECK(decode_error(encode(Ready{"w", 0, {}})).message == "READY.slots: must be between 1 and 4096");
+  CHECK(decode_error(encode(Ready{"w", 4'000'000'000u, {}})).message ==
+        "READY.slots: must be between 1 and 4096");
+}
+
+TEST_CASE("malformed: a tiny frame declaring a huge array is refused cheaply", "[protocol][malformed]") {
+  // array32 header announcing 16M elements, with none following: must not reserve 400 MB.
+  const std::string frame("\xdd\x01\x00\x00\x00", 5);
+  CHECK(decode_error(frame).code == kBadMessage);
+}
+
+TEST_CASE("malformed: too many replications in one task", "[protocol][malformed]") {
+  Task task{1, 2, {0, 1}, {0, 0}, {UINT32_MAX, UINT32_MAX}};
+  CHECK_THAT(decode_error(encode(task)).message, Catch::Contains("TASK.rep_counts: more than"));
 }
 
 TEST_CASE("malformed: document nested too deeply", "[protocol][malformed]") {

@@ -213,7 +213,11 @@ void Broker::retire_if_final(std::uint64_t job_id) {
   accrue_capacity();
   job.sample_rate(steady());
   nlohmann::json document = job.document(now());
-  store_.update(job_id, std::string(to_string(job.state())), document);
+  try {
+    store_.update(job_id, std::string(to_string(job.state())), document);
+  } catch (const std::exception& e) {
+    spdlog::error("job {}: could not store its final state: {}", job_id, e.what());
+  }
   spdlog::info("job {}: {} after {} replications{}", job_id, to_string(job.state()),
                document.value("total_replications", std::uint64_t{0}),
                document.contains("error") ? " (" + document["error"].get<std::string>() + ")" : "");

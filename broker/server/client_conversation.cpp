@@ -40,7 +40,13 @@ void Broker::handle_client_frames(protocol::Frames& frames) {
     if (!request) {
       reply = error_reply(request.error().code, request.error().message);
     } else {
-      reply = answer(request.value());
+      try {
+        reply = answer(request.value());
+      } catch (const std::exception& e) {
+        // A request must never take the loop down: whatever failed, say so and carry on.
+        spdlog::error("client: {} failed: {}", request->command, e.what());
+        reply = error_reply(protocol::kInternal, request->command + " failed: " + e.what());
+      }
       if (auto id = request->body.find("request_id"); id != request->body.end())
         reply.body["request_id"] = *id;
     }
@@ -51,9 +57,11 @@ void Broker::handle_client_frames(protocol::Frames& frames) {
   }
   const std::string encoded = protocol::encode(reply);
   try {
-    clients_socket_.send(frames.parts[0], zmq::send_flags::sndmore);
-    if (delimited) clients_socket_.send(zmq::message_t(), zmq::send_flags::sndmore);
-    clients_socket_.send(zmq::buffer(encoded), zmq::send_flags::none);
+    // Non-blocking: a client that never reads its replies loses them, not the broker its loop.
+    constexpr auto kMore = zmq::send_flags::sndmore | zmq::send_flags::dontwait;
+    if (!clients_socket_.send(frames.parts[0], kMore)) return;
+    if (delimited) (void)clients_socket_.send(zmq::message_t(), kMore);
+    (void)clients_socket_.send(zmq::buffer(encoded), zmq::send_flags::dontwait);
   } catch (const zmq::error_t& e) {
     spdlog::debug("client: reply dropped: {}", e.what());
   }

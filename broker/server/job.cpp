@@ -9,6 +9,8 @@ namespace {
 
 // Before any measurement, assume a replication costs this much; the first results correct it.
 constexpr double kInitialSecondsPerCell = 100e-6;
+// Per-system state is a few plain arrays; beyond this a job would not fit a broker's memory.
+constexpr std::uint64_t kMaxSystems = 10'000'000;
 
 bool model_prefers_larger(const std::string& name) {
   for (const auto& info : model_catalog()) {
@@ -49,7 +51,10 @@ Result<std::unique_ptr<Job>> Job::create(std::uint64_t id, const nlohmann::json&
   if (!model) problems += "\n  " + model.error().message;
   if (!spec->maximize) spec->maximize = model_prefers_larger(spec->model);
   std::unique_ptr<Procedure> procedure;
-  if (model) {
+  if (model && model.value()->system_count() > kMaxSystems) {
+    problems += "\n  systems: " + std::to_string(model.value()->system_count()) +
+                " systems; at most " + std::to_string(kMaxSystems) + " per job";
+  } else if (model) {
     ProcedureSpec procedure_spec{spec->procedure, spec->delta,     spec->alpha, spec->n0,
                                  spec->crn,       *spec->maximize, spec->params};
     auto made = make_procedure(procedure_spec, model.value()->system_count());
@@ -148,7 +153,9 @@ void Job::fail(std::string reason, double now) {
 
 void Job::check_limits(double now) {
   if (is_final(state_)) return;
-  if (spec_.limits.max_replications && simulated_ >= *spec_.limits.max_replications)
+  // Replications the procedure used, not simulated ones: speculation depends on the worker count.
+  if (spec_.limits.max_replications &&
+      procedure_->progress().replications >= *spec_.limits.max_replications)
     fail("limit reached: limits.max_replications = " +
              std::to_string(*spec_.limits.max_replications) + " before the procedure finished",
          now);

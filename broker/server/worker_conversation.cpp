@@ -103,6 +103,9 @@ void Broker::on_result(WorkerSession& worker, const protocol::TaskResult& result
 void Broker::on_failed(WorkerSession& worker, const protocol::TaskFailed& failed) {
   auto it = in_flight_.find(failed.task_id);
   if (it == in_flight_.end()) return;
+  if (it->second.task.job_id != failed.job_id)
+    return disconnect(worker.identity, "FAIL does not match task " + std::to_string(failed.task_id) +
+                                           ": expected job " + std::to_string(it->second.task.job_id));
   InFlight lost = std::move(it->second);
   in_flight_.erase(it);
   if (WorkerSession* holder = workers_.find(lost.worker)) holder->in_flight.erase(failed.task_id);
@@ -122,7 +125,8 @@ void Broker::on_failed(WorkerSession& worker, const protocol::TaskFailed& failed
 
 void Broker::send_to_worker(WorkerSession& worker, const protocol::WorkerMessage& message) {
   try {
-    protocol::send_routed(workers_socket_, worker.identity, protocol::encode(message));
+    if (!protocol::send_routed(workers_socket_, worker.identity, protocol::encode(message)))
+      spdlog::warn("worker {}: its queue is full; message dropped (it will be expired if stuck)", worker.name);
     worker.last_sent = steady();
   } catch (const zmq::error_t& e) {
     // EHOSTUNREACH: the peer is gone (ROUTER_MANDATORY); the tick will expire it.
@@ -132,8 +136,8 @@ void Broker::send_to_worker(WorkerSession& worker, const protocol::WorkerMessage
 
 void Broker::disconnect(const std::string& identity, const std::string& reason) {
   try {
-    protocol::send_routed(workers_socket_, identity,
-                          protocol::encode(protocol::Disconnect{reason}));
+    (void)protocol::send_routed(workers_socket_, identity,
+                                protocol::encode(protocol::Disconnect{reason}));
   } catch (const zmq::error_t&) {
     // The peer is already gone; nothing to tell it.
   }

@@ -42,6 +42,7 @@ JobStore::JobStore(const std::filesystem::path& file) {
     sqlite3_close(db_);
     throw std::runtime_error("cannot open job store " + file.string() + ": " + message);
   }
+  sqlite3_busy_timeout(db_, 2000);
   exec("PRAGMA journal_mode=WAL");
   exec("PRAGMA synchronous=NORMAL");
   exec(

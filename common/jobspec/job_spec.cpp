@@ -217,6 +217,7 @@ Result<JobSpec> parse_job_spec(const json& document) {
   check.number(
       "alpha", spec.alpha, [](double v) { return v > 0 && v < 1; }, "must be a number in (0, 1)");
   check.integer("n0", spec.n0, 2, "must be an integer >= 2");
+  if (spec.n0 > 1'000'000) check.problem("n0", "must be at most 1000000");
   check.integer("seed", spec.seed, 0, "must be a non-negative integer");
   check.boolean("crn", spec.crn);
   if (document.contains("maximize")) {

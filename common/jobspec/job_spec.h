@@ -15,7 +15,7 @@
 namespace simsel {
 
 struct JobLimits {
-  std::optional<std::uint64_t> max_replications;  // stop (failed) past this many simulated reps
+  std::optional<std::uint64_t> max_replications;  // fail once the procedure used this many reps
   std::optional<double> max_wall_seconds;         // stop (failed) past this wall time
 };
 

@@ -23,9 +23,13 @@ std::optional<Frames> receive_frames(zmq::socket_t& socket) {
   return frames;
 }
 
-void send_routed(zmq::socket_t& router, std::string_view identity, std::string_view payload) {
-  router.send(zmq::buffer(identity), zmq::send_flags::sndmore);
-  router.send(zmq::buffer(payload), zmq::send_flags::none);
+bool send_routed(zmq::socket_t& router, std::string_view identity, std::string_view payload) {
+  // Non-blocking: a peer whose queue is full must not freeze the sender's loop. A multipart
+  // message is queued atomically once its first frame is accepted.
+  if (!router.send(zmq::buffer(identity), zmq::send_flags::sndmore | zmq::send_flags::dontwait))
+    return false;
+  (void)router.send(zmq::buffer(payload), zmq::send_flags::dontwait);
+  return true;
 }
 
 int poll_interruptible(zmq::pollitem_t* items, std::size_t count,

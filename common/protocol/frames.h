@@ -27,8 +27,10 @@ inline std::string_view view(const zmq::message_t& message) {
   return {static_cast<const char*>(message.data()), message.size()};
 }
 
-// Sends `payload` to the ROUTER peer `identity` (identity frame, then the payload frame).
-void send_routed(zmq::socket_t& router, std::string_view identity, std::string_view payload);
+// Sends `payload` to the ROUTER peer `identity` (identity frame, then the payload frame)
+// without blocking. Returns false when the peer's queue is full (the message is dropped);
+// throws zmq::error_t when the peer is unknown (ROUTER_MANDATORY).
+[[nodiscard]] bool send_routed(zmq::socket_t& router, std::string_view identity, std::string_view payload);
 
 // zmq::poll that treats a signal's interruption (EINTR) as "nothing ready": the caller's loop
 // then sees its stop flag. Returns the number of ready items.

@@ -3,6 +3,9 @@
 // problem it meets so each decoder reads as a list of fields.
 #include "common/protocol/messages.h"
 
+#include <algorithm>
+#include <limits>
+
 #include <msgpack.hpp>
 
 #include "common/protocol/msgpack_json.h"
@@ -13,8 +16,13 @@ namespace {
 using Packer = msgpack::packer<msgpack::sbuffer>;
 
 // Bounds on what one frame may unpack into (on top of ZMQ_MAXMSGSIZE on the socket).
-const msgpack::unpack_limit kUnpackLimit(/*array=*/1u << 24, /*map=*/1u << 16, /*str=*/1u << 26,
-                                         /*bin=*/1u << 26, /*ext=*/0, /*depth=*/kMaxJsonDepth);
+// msgpack-c reserves memory for a declared array or map size before reading its elements,
+// so the limits never exceed the frame's size (every element takes at least one byte).
+msgpack::unpack_limit unpack_limit_for(std::size_t frame_size) {
+  const std::size_t elements = std::min<std::size_t>(frame_size, 1u << 24);
+  return msgpack::unpack_limit(elements, std::min<std::size_t>(elements, 1u << 16), 1u << 26,
+                               1u << 26, 0, kMaxJsonDepth);
+}
 
 void pack_header(Packer& packer, std::string_view command, std::uint32_t field_count) {
   packer.pack_array(4);
@@ -151,7 +159,8 @@ Result<Envelope> unpack_envelope(std::string_view frame) {
   std::size_t offset = 0;
   try {
     envelope.handle =
-        msgpack::unpack(frame.data(), frame.size(), offset, nullptr, nullptr, kUnpackLimit);
+        msgpack::unpack(frame.data(), frame.size(), offset, nullptr, nullptr,
+                                      unpack_limit_for(frame.size()));
   } catch (const std::exception& e) {
     return make_error(std::string("not a MessagePack message: ") + e.what(), kBadMessage);
   }
@@ -185,6 +194,8 @@ Result<WorkerMessage> decode_task(FieldReader& reader) {
   if (task.rep_begins.size() != task.systems.size() ||
       task.rep_counts.size() != task.systems.size())
     reader.fail("systems", "systems, rep_begins and rep_counts must have equal lengths");
+  else if (task.replication_count() > kMaxTaskReplications)
+    reader.fail("rep_counts", "more than 16777216 replications in one task");
   return reader.finish(std::move(task));
 }
 
@@ -195,7 +206,7 @@ Result<WorkerMessage> decode_body(const std::string& command, const msgpack::obj
     reader.str("name", ready.name);
     reader.u32("slots", ready.slots);
     reader.strings("models", ready.models);
-    if (ready.slots == 0) reader.fail("slots", "must be >= 1");
+    if (ready.slots == 0 || ready.slots > kMaxSlots) reader.fail("slots", "must be between 1 and 4096");
     return reader.finish(std::move(ready));
   }
   if (command == "JOB") {

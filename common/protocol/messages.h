@@ -3,7 +3,7 @@
 // Worker messages are typed (they are the hot path); client requests/replies and stats updates
 // carry a JSON body (they are few and their documents are open-ended).
 // Decoders never throw on input: a bad frame gives an Error with a status code and a message
-// that names the command and field. Not here: sockets (see socket_io.h).
+// that names the command and field. Not here: sockets (see frames.h).
 #pragma once
 
 #include <cstdint>
@@ -20,6 +20,8 @@ namespace simsel::protocol {
 
 inline constexpr std::string_view kSignature = "SIMSEL";
 inline constexpr std::uint64_t kVersion = 1;
+inline constexpr std::uint32_t kMaxSlots = 4096;            // per worker (READY.slots)
+inline constexpr std::uint64_t kMaxTaskReplications = 1u << 24;  // per TASK
 
 // Status codes (docs/PROTOCOL.md, "Status codes").
 enum StatusCode : int {

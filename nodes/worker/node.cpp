@@ -182,7 +182,12 @@ void Node::compute_loop(std::size_t) {
   results.connect(results_endpoint_);
   while (auto work = take_work()) {
     const auto started = std::chrono::steady_clock::now();
-    auto values = run_replications(*work->job->model, work->job->streams, work->task);
+    Result<std::vector<double>> values = make_error("");
+    try {
+      values = run_replications(*work->job->model, work->job->streams, work->task);
+    } catch (const std::exception& e) {  // a model fault fails its task, not the node
+      values = make_error(std::string("model error: ") + e.what());
+    }
     const auto busy = std::chrono::steady_clock::now() - started;
     protocol::WorkerMessage reply =
         values ? protocol::WorkerMessage(protocol::TaskResult{

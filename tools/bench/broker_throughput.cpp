@@ -66,7 +66,7 @@ double raw_ceiling(const Setup& setup) {
   std::vector<std::uint64_t> sent(setup.nodes, 0);
   for (std::uint32_t p = 0; p < setup.nodes; ++p) {
     for (std::uint32_t c = 0; c < credit && sent[p] < per_peer; ++c, ++sent[p])
-      protocol::send_routed(router, identities[p], task);
+      (void)protocol::send_routed(router, identities[p], task);
   }
   for (std::uint64_t done = 0; done < per_peer * setup.nodes; ++done) {
     zmq::message_t identity, reply;
@@ -77,7 +77,7 @@ double raw_ceiling(const Setup& setup) {
     std::size_t p =
         std::find(identities.begin(), identities.end(), identity.to_string()) - identities.begin();
     if (sent[p] < per_peer) {
-      protocol::send_routed(router, identities[p], task);
+      (void)protocol::send_routed(router, identities[p], task);
       ++sent[p];
     }
   }

@@ -53,7 +53,8 @@ Result<nlohmann::json> follow_job(zmq::context_t& context, BrokerClient& client,
                                   const std::function<void(const nlohmann::json&)>& on_update) {
   zmq::socket_t subscriber(context, zmq::socket_type::sub);
   subscriber.set(zmq::sockopt::linger, 0);
-  subscriber.set(zmq::sockopt::subscribe, "job/" + std::to_string(job_id));
+  const std::string topic = "job/" + std::to_string(job_id);
+  subscriber.set(zmq::sockopt::subscribe, topic);
   subscriber.connect(stats_endpoint);
   // Subscribe first, then snapshot: no update can fall between the two.
   auto snapshot = client.request("SNAPSHOT", {{"job_id", job_id}});
@@ -66,7 +67,8 @@ Result<nlohmann::json> follow_job(zmq::context_t& context, BrokerClient& client,
     zmq::pollitem_t item{subscriber.handle(), 0, ZMQ_POLLIN, 0};
     protocol::poll_interruptible(&item, 1, std::chrono::milliseconds(500));
     while (auto frames = protocol::receive_frames(subscriber)) {
-      if (frames->parts.size() != 2) continue;
+      // Subscriptions match prefixes: "job/1" also receives "job/10".
+      if (frames->parts.size() != 2 || protocol::view(frames->parts[0]) != topic) continue;
       auto update = protocol::decode_document(protocol::view(frames->parts[1]));
       if (!update) continue;
       const std::uint64_t seq = update->body.value("seq", std::uint64_t{0});

@@ -106,8 +106,7 @@ int remote(const std::string& command, Options& options, const Config& config) {
   if (command == "status") {
     auto reply = client.request("STATUS", {{"job_id", options.job_id}});
     if (!reply) return print_error(reply.error());
-    show(reply.value()["job"], options.json);
-    return 0;
+    return show(reply.value()["job"], options.json);
   }
   if (command == "cancel") {
     auto reply = client.request("CANCEL", {{"job_id", options.job_id}});

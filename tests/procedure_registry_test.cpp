@@ -23,18 +23,22 @@ std::string error_of(const ProcedureSpec& spec, std::uint64_t systems = 10) {
 }  // namespace
 
 TEST_CASE("make_procedure: builds every registered procedure", "[procedures]") {
-  CHECK(procedure_names() == std::vector<std::string>{"rinott", "kn"});
+  CHECK(procedure_names() == std::vector<std::string>{"rinott", "kn", "equal", "ocba"});
   for (const std::string& name : procedure_names()) {
-    auto procedure = make_procedure(spec_named(name), 10);
+    ProcedureSpec spec = spec_named(name);
+    if (name == "equal" || name == "ocba") spec.params = {{"budget", 1000}};
+    auto procedure = make_procedure(spec, 10);
     REQUIRE(procedure.ok());
     CHECK_FALSE((*procedure)->finished());
     CHECK((*procedure)->targets().size() == 10);
-    CHECK((*procedure)->targets()[0] == 20);
+    // Equal allocation wants its whole share at once; the others start with n0.
+    CHECK((*procedure)->targets()[0] == (name == "equal" ? 100u : 20u));
   }
 }
 
 TEST_CASE("make_procedure: unknown procedure", "[procedures]") {
-  CHECK(error_of(spec_named("ocba")) == "procedure: unknown procedure 'ocba' (known: rinott, kn)");
+  CHECK(error_of(spec_named("nsgs")) ==
+        "procedure: unknown procedure 'nsgs' (known: rinott, kn, equal, ocba)");
 }
 
 TEST_CASE("make_procedure: delta must be positive", "[procedures]") {

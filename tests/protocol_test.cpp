@@ -156,12 +156,14 @@ TEST_CASE("malformed: task arrays of unequal length", "[protocol][malformed]") {
 }
 
 TEST_CASE("malformed: zero or absurd slots", "[protocol][malformed]") {
-  CHECK(decode_error(encode(Ready{"w", 0, {}})).message == "READY.slots: must be between 1 and 4096");
+  CHECK(decode_error(encode(Ready{"w", 0, {}})).message ==
+        "READY.slots: must be between 1 and 4096");
   CHECK(decode_error(encode(Ready{"w", 4'000'000'000u, {}})).message ==
         "READY.slots: must be between 1 and 4096");
 }
 
-TEST_CASE("malformed: a tiny frame declaring a huge array is refused cheaply", "[protocol][malformed]") {
+TEST_CASE("malformed: a tiny frame declaring a huge array is refused cheaply",
+          "[protocol][malformed]") {
   // array32 header announcing 16M elements, with none following: must not reserve 400 MB.
   const std::string frame("\xdd\x01\x00\x00\x00", 5);
   CHECK(decode_error(frame).code == kBadMessage);

@@ -1,10 +1,16 @@
 // make_procedure and procedure_names: the one place that knows every procedure, checks the
-// requirements they share (delta, alpha, n0, system count, parameters) and computes their
-// constants. Errors name the job-spec field they are about.
+// requirements they share (delta, alpha, n0, system count), reads and checks each one's
+// parameters and computes their constants. Errors name the job-spec field they are about.
+#include <algorithm>
 #include <cmath>
+#include <initializer_list>
+#include <optional>
 #include <string>
+#include <string_view>
 
+#include "broker/procedures/equal_allocation.h"
 #include "broker/procedures/kn.h"
+#include "broker/procedures/ocba.h"
 #include "broker/procedures/procedure.h"
 #include "broker/procedures/rinott.h"
 #include "broker/procedures/rinott_constant.h"
@@ -23,28 +29,87 @@ Status check_common_requirements(const ProcedureSpec& spec, std::uint64_t system
                       std::to_string(system_count));
   }
   if (!spec.params.is_object()) return make_error("params: must be a table");
-  // Neither procedure takes parameters yet, so any key is a mistake worth reporting.
-  if (!spec.params.empty()) {
-    return make_error("params." + spec.params.begin().key() + ": unknown parameter for " +
-                      spec.name);
+  return Ok{};
+}
+
+// A key the procedure does not take is a mistake worth reporting: a misspelt parameter would
+// otherwise be silently replaced by its default.
+Status check_known_params(const ProcedureSpec& spec,
+                          std::initializer_list<std::string_view> known) {
+  for (const auto& [key, value] : spec.params.items()) {
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      return make_error("params." + key + ": unknown parameter for " + spec.name);
+    }
   }
   return Ok{};
 }
 
+// params.<key> as a replication count >= minimum (`minimum_text` says how it is derived).
+// Absent: an empty optional.
+Result<std::optional<std::uint64_t>> count_param(const ProcedureSpec& spec, const std::string& key,
+                                                 std::uint64_t minimum,
+                                                 const std::string& minimum_text) {
+  const auto value = spec.params.find(key);
+  if (value == spec.params.end()) return std::optional<std::uint64_t>();
+  if (!value->is_number_integer()) return make_error("params." + key + ": must be an integer");
+  const bool negative = !value->is_number_unsigned() && value->get<std::int64_t>() < 0;
+  if (negative || value->get<std::uint64_t>() < minimum) {
+    return make_error("params." + key + ": must be >= " + minimum_text);
+  }
+  return std::optional<std::uint64_t>(value->get<std::uint64_t>());
+}
+
+// Fixed-budget procedures need a budget that gives every system at least its n0.
+Result<std::uint64_t> required_budget(const ProcedureSpec& spec, std::uint64_t system_count) {
+  const std::uint64_t minimum = std::uint64_t{spec.n0} * system_count;
+  auto budget = count_param(spec, "budget", minimum, "n0 * k (= " + std::to_string(minimum) + ")");
+  if (!budget) return budget.error();
+  if (!budget->has_value()) return make_error("params.budget: required for " + spec.name);
+  return **budget;
+}
+
 Result<std::unique_ptr<Procedure>> make_rinott(const ProcedureSpec& spec,
                                                std::uint64_t system_count) {
+  Status params = check_known_params(spec, {});
+  if (!params) return params.error();
   Result<double> h = rinott_h(system_count, 1 - spec.alpha, spec.n0 - 1);
   if (!h) return make_error("procedure: " + h.error().message);
   return std::unique_ptr<Procedure>(std::make_unique<RinottProcedure>(spec, system_count, *h));
 }
 
 Result<std::unique_ptr<Procedure>> make_kn(const ProcedureSpec& spec, std::uint64_t system_count) {
+  Status params = check_known_params(spec, {});
+  if (!params) return params.error();
   if (system_count > KnProcedure::kMaxSystems) {
     return make_error("procedure: kn keeps every pairwise variance and supports at most " +
                       std::to_string(KnProcedure::kMaxSystems) + " systems, got " +
                       std::to_string(system_count) + "; use rinott");
   }
   return std::unique_ptr<Procedure>(std::make_unique<KnProcedure>(spec, system_count));
+}
+
+Result<std::unique_ptr<Procedure>> make_equal(const ProcedureSpec& spec,
+                                              std::uint64_t system_count) {
+  Status params = check_known_params(spec, {"budget"});
+  if (!params) return params.error();
+  Result<std::uint64_t> budget = required_budget(spec, system_count);
+  if (!budget) return budget.error();
+  return std::unique_ptr<Procedure>(
+      std::make_unique<EqualAllocationProcedure>(spec, system_count, *budget));
+}
+
+Result<std::unique_ptr<Procedure>> make_ocba(const ProcedureSpec& spec,
+                                             std::uint64_t system_count) {
+  Status params = check_known_params(spec, {"budget", "increment"});
+  if (!params) return params.error();
+  Result<std::uint64_t> budget = required_budget(spec, system_count);
+  if (!budget) return budget.error();
+  auto increment = count_param(spec, "increment", 1, "1");
+  if (!increment) return increment.error();
+  const std::uint64_t chosen_increment =
+      increment->value_or(OcbaProcedure::default_increment(*budget, spec.n0, system_count));
+  return std::unique_ptr<Procedure>(
+      std::make_unique<OcbaProcedure>(spec, system_count, *budget, chosen_increment));
 }
 
 using Factory = Result<std::unique_ptr<Procedure>> (*)(const ProcedureSpec&, std::uint64_t);
@@ -54,7 +119,8 @@ struct Registration {
   Factory make;
 };
 
-constexpr Registration kProcedures[] = {{"rinott", make_rinott}, {"kn", make_kn}};
+constexpr Registration kProcedures[] = {
+    {"rinott", make_rinott}, {"kn", make_kn}, {"equal", make_equal}, {"ocba", make_ocba}};
 
 std::string joined_names() {
   std::string names;

@@ -1,0 +1,87 @@
+// See equal_allocation.h. Outputs are folded strictly in replication order and only up to each
+// share, and the selection is made once every share is complete, so the means, the selection
+// and the total do not depend on the order results arrived in.
+#include "broker/procedures/equal_allocation.h"
+
+#include <algorithm>
+#include <string>
+
+#include "broker/procedures/estimates.h"
+
+namespace simsel {
+namespace {
+
+constexpr std::size_t kLeaderCount = 5;
+
+}  // namespace
+
+EqualAllocationProcedure::EqualAllocationProcedure(const ProcedureSpec& spec,
+                                                   std::uint64_t system_count, std::uint64_t budget)
+    : maximize_(spec.maximize), budget_(budget), outputs_(system_count) {
+  const std::uint64_t share = budget / system_count;
+  const std::uint64_t with_one_more = budget % system_count;
+  targets_.reserve(system_count);
+  short_systems_.reserve(system_count);
+  for (std::uint64_t system = 0; system < system_count; ++system) {
+    targets_.push_back(share + (system < with_one_more ? 1 : 0));
+    short_systems_.push_back(system);
+  }
+}
+
+void EqualAllocationProcedure::consume_available(SampleStore& store, std::uint64_t system) {
+  WelfordAccumulator& outputs = outputs_[system];
+  const std::uint64_t begin = outputs.count;
+  const std::uint64_t end = std::min(store.contiguous(system), targets_[system]);
+  if (end <= begin) return;
+  for (std::uint64_t rep = begin; rep < end; ++rep) outputs.add(store.at(system, rep));
+  replications_consumed_ += end - begin;
+  store.release(system, end);
+}
+
+// Only the systems still short are visited, so late calls cost little even for 10^6 systems.
+void EqualAllocationProcedure::advance(SampleStore& store) {
+  if (stage_ == Stage::kDone) return;
+  std::erase_if(short_systems_, [&](std::uint64_t system) {
+    consume_available(store, system);
+    return outputs_[system].count == targets_[system];
+  });
+  if (short_systems_.empty()) select_best();
+}
+
+void EqualAllocationProcedure::select_best() {
+  LeaderBoard best(1, maximize_);
+  for (std::uint64_t system = 0; system < outputs_.size(); ++system) {
+    best.offer(system, outputs_[system]);
+  }
+  best_ = best.leaders().front();
+  stage_ = Stage::kDone;
+}
+
+Selection EqualAllocationProcedure::selection() const {
+  return {best_, replications_consumed_,
+          "fixed budget of " + std::to_string(budget_) +
+              " replications: no probability-of-correct-selection guarantee"};
+}
+
+ProcedureProgress EqualAllocationProcedure::progress() const {
+  ProcedureProgress progress;
+  switch (stage_) {
+    case Stage::kSampling:
+      progress.stage = "sampling";
+      break;
+    case Stage::kDone:
+      progress.stage = "done";
+      break;
+  }
+  // Nobody is eliminated: every system is in contention until the selection.
+  progress.survivors = stage_ == Stage::kDone ? 1 : outputs_.size();
+  progress.replications = replications_consumed_;
+  LeaderBoard leaders(kLeaderCount, maximize_);
+  for (std::uint64_t system = 0; system < outputs_.size(); ++system) {
+    leaders.offer(system, outputs_[system]);
+  }
+  progress.leaders = leaders.leaders();
+  return progress;
+}
+
+}  // namespace simsel

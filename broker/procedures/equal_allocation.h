@@ -1,0 +1,48 @@
+// EqualAllocationProcedure: the fixed-budget baseline. A budget of N replications is split as
+// evenly as integers allow (floor(N/k) each, one more for the first N mod k systems) and the
+// best sample mean is selected. It makes no indifference-zone or probability-of-correct-selection
+// promise: the answer is only as good as N happens to make it. delta, alpha and crn are unused.
+// State per system: one accumulator and one target (32 bytes), so 10^6 systems are fine.
+// Not thread-safe: driven by one thread, like every Procedure.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "broker/procedures/procedure.h"
+#include "common/stats/welford.h"
+
+namespace simsel {
+
+class EqualAllocationProcedure final : public Procedure {
+ public:
+  // REQUIRES: spec validated by make_procedure, budget >= spec.n0 * system_count
+  EqualAllocationProcedure(const ProcedureSpec& spec, std::uint64_t system_count,
+                           std::uint64_t budget);
+
+  // Every share is known from the start, so the whole budget can be in flight at once.
+  std::span<const std::uint64_t> targets() const override { return targets_; }
+  void advance(SampleStore& store) override;
+  bool finished() const override { return stage_ == Stage::kDone; }
+  Selection selection() const override;
+  ProcedureProgress progress() const override;
+
+ private:
+  // kSampling: some system has fewer outputs than its share. kDone: the best is selected.
+  enum class Stage { kSampling, kDone };
+
+  void consume_available(SampleStore& store, std::uint64_t system);
+  void select_best();
+
+  bool maximize_;
+  std::uint64_t budget_;
+  Stage stage_ = Stage::kSampling;
+  std::vector<std::uint64_t> targets_;        // the shares
+  std::vector<WelfordAccumulator> outputs_;   // outputs consumed, in replication order
+  std::vector<std::uint64_t> short_systems_;  // systems below their share, in no useful order
+  std::uint64_t replications_consumed_ = 0;
+  SystemEstimate best_;  // set on kDone
+};
+
+}  // namespace simsel

@@ -154,7 +154,11 @@ int main(int argc, char** argv) {
   auto* watch = app.add_subcommand("watch", "follow a job live until it ends");
   watch->add_option("id", options.job_id, "job id")->required();
   watch->add_flag("--json", options.json, "print the final result as JSON");
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : kBadInput;  // --help is not an error; bad arguments are input
+  }
   (void)submit;
   (void)list;
   (void)cancel;

@@ -9,11 +9,7 @@
 #include "broker/procedures/estimates.h"
 
 namespace simsel {
-namespace {
-
-constexpr std::size_t kLeaderCount = 5;
-
-}  // namespace
+namespace {}  // namespace
 
 EqualAllocationProcedure::EqualAllocationProcedure(const ProcedureSpec& spec,
                                                    std::uint64_t system_count, std::uint64_t budget)
@@ -64,24 +60,9 @@ Selection EqualAllocationProcedure::selection() const {
 }
 
 ProcedureProgress EqualAllocationProcedure::progress() const {
-  ProcedureProgress progress;
-  switch (stage_) {
-    case Stage::kSampling:
-      progress.stage = "sampling";
-      break;
-    case Stage::kDone:
-      progress.stage = "done";
-      break;
-  }
-  // Nobody is eliminated: every system is in contention until the selection.
-  progress.survivors = stage_ == Stage::kDone ? 1 : outputs_.size();
-  progress.replications = replications_consumed_;
-  LeaderBoard leaders(kLeaderCount, maximize_);
-  for (std::uint64_t system = 0; system < outputs_.size(); ++system) {
-    leaders.offer(system, outputs_[system]);
-  }
-  progress.leaders = leaders.leaders();
-  return progress;
+  return progress_without_elimination(stage_ == Stage::kDone ? "done" : "sampling",
+                                      stage_ == Stage::kDone, outputs_, replications_consumed_,
+                                      maximize_);
 }
 
 }  // namespace simsel

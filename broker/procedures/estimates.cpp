@@ -33,4 +33,18 @@ std::string indifference_zone_guarantee(double alpha, double delta) {
   return text;
 }
 
+ProcedureProgress progress_without_elimination(std::string stage, bool done,
+                                               const std::vector<WelfordAccumulator>& outputs,
+                                               std::uint64_t replications, bool maximize) {
+  ProcedureProgress progress;
+  progress.stage = std::move(stage);
+  progress.survivors = done ? 1 : outputs.size();
+  progress.replications = replications;
+  LeaderBoard leaders(kLeaderCount, maximize);
+  for (std::uint64_t system = 0; system < outputs.size(); ++system)
+    leaders.offer(system, outputs[system]);
+  progress.leaders = leaders.leaders();
+  return progress;
+}
+
 }  // namespace simsel

@@ -33,6 +33,15 @@ class LeaderBoard {
   std::vector<SystemEstimate> leaders_;
 };
 
+// How many leaders a procedure reports in its progress.
+inline constexpr std::size_t kLeaderCount = 5;
+
+// Progress of a procedure that eliminates nobody (Rinott, equal allocation, OCBA): every
+// system is in contention until the selection, and the leaders are the best means overall.
+ProcedureProgress progress_without_elimination(std::string stage, bool done,
+                                               const std::vector<WelfordAccumulator>& outputs,
+                                               std::uint64_t replications, bool maximize);
+
 // "with probability at least 95%, its mean is within 0.1 of the best"
 std::string indifference_zone_guarantee(double alpha, double delta);
 

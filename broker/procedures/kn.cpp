@@ -14,8 +14,6 @@
 namespace simsel {
 namespace {
 
-constexpr std::size_t kLeaderCount = 5;
-
 // A last stage beyond 2^53 could not be counted exactly in a double and would never be
 // reached; the cap only keeps the conversion defined for absurd variances.
 constexpr double kLargestStage = 9007199254740992.0;

@@ -23,8 +23,6 @@
 namespace simsel {
 namespace {
 
-constexpr std::size_t kLeaderCount = 5;
-
 // The default increment aims at about this many rounds.
 constexpr std::uint64_t kDefaultRounds = 100;
 
@@ -203,28 +201,21 @@ Selection OcbaProcedure::selection() const {
               "correct selection: no probability-of-correct-selection guarantee"};
 }
 
-ProcedureProgress OcbaProcedure::progress() const {
-  ProcedureProgress progress;
+std::string OcbaProcedure::stage_name() const {
   switch (stage_) {
     case Stage::kFirstStage:
-      progress.stage = "first stage";
-      break;
+      return "first stage";
     case Stage::kAllocating:
-      progress.stage = "allocation round " + std::to_string(rounds_);
-      break;
+      return "allocation round " + std::to_string(rounds_);
     case Stage::kDone:
-      progress.stage = "done";
       break;
   }
-  // OCBA eliminates nobody: every system is in contention until the selection.
-  progress.survivors = stage_ == Stage::kDone ? 1 : outputs_.size();
-  progress.replications = replications_consumed_;
-  LeaderBoard leaders(kLeaderCount, maximize_);
-  for (std::uint64_t system = 0; system < outputs_.size(); ++system) {
-    leaders.offer(system, outputs_[system]);
-  }
-  progress.leaders = leaders.leaders();
-  return progress;
+  return "done";
+}
+
+ProcedureProgress OcbaProcedure::progress() const {
+  return progress_without_elimination(stage_name(), stage_ == Stage::kDone, outputs_,
+                                      replications_consumed_, maximize_);
 }
 
 }  // namespace simsel

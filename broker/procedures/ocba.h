@@ -38,6 +38,8 @@ class OcbaProcedure final : public Procedure {
   ProcedureProgress progress() const override;
 
  private:
+  std::string stage_name() const;
+
   // kFirstStage: some system has fewer than n0 outputs. kAllocating: a round's targets are out
   // and the next round waits until every system has reached its target. kDone.
   enum class Stage { kFirstStage, kAllocating, kDone };

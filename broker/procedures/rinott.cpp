@@ -12,8 +12,6 @@
 namespace simsel {
 namespace {
 
-constexpr std::size_t kLeaderCount = 5;
-
 // N_i beyond 2^53 could not be counted exactly in a double, and no job would finish it anyway;
 // the cap only keeps the conversion defined for absurd variances.
 constexpr double kLargestSampleSize = 9007199254740992.0;
@@ -83,28 +81,21 @@ Selection RinottProcedure::selection() const {
   return {best_, replications_consumed_, indifference_zone_guarantee(spec_.alpha, spec_.delta)};
 }
 
-ProcedureProgress RinottProcedure::progress() const {
-  ProcedureProgress progress;
+std::string RinottProcedure::stage_name() const {
   switch (stage_) {
     case Stage::kFirstStage:
-      progress.stage = "first stage";
-      break;
+      return "first stage";
     case Stage::kSecondStage:
-      progress.stage = "second stage";
-      break;
+      return "second stage";
     case Stage::kDone:
-      progress.stage = "done";
       break;
   }
-  // Rinott eliminates nobody: every system is in contention until the selection.
-  progress.survivors = stage_ == Stage::kDone ? 1 : outputs_.size();
-  progress.replications = replications_consumed_;
-  LeaderBoard leaders(kLeaderCount, spec_.maximize);
-  for (std::uint64_t system = 0; system < outputs_.size(); ++system) {
-    leaders.offer(system, outputs_[system]);
-  }
-  progress.leaders = leaders.leaders();
-  return progress;
+  return "done";
+}
+
+ProcedureProgress RinottProcedure::progress() const {
+  return progress_without_elimination(stage_name(), stage_ == Stage::kDone, outputs_,
+                                      replications_consumed_, spec_.maximize);
 }
 
 }  // namespace simsel

@@ -28,6 +28,8 @@ class RinottProcedure final : public Procedure {
   ProcedureProgress progress() const override;
 
  private:
+  std::string stage_name() const;
+
   // kFirstStage: some system has fewer than n0 outputs (the ones that have n0 already have
   // their N_i and go on). kSecondStage: every N_i is known, some not yet reached. kDone.
   enum class Stage { kFirstStage, kSecondStage, kDone };

@@ -10,6 +10,7 @@
 #include <span>
 #include <vector>
 
+#include "broker/procedures/estimates.h"
 #include "broker/procedures/procedure.h"
 #include "common/stats/welford.h"
 
@@ -27,6 +28,9 @@ class EqualAllocationProcedure final : public Procedure {
   bool finished() const override { return stage_ == Stage::kDone; }
   Selection selection() const override;
   ProcedureProgress progress() const override;
+  SystemEstimate estimate(std::uint64_t system) const override {
+    return estimate_of(system, outputs_[system]);
+  }
 
  private:
   // kSampling: some system has fewer outputs than its share. kDone: the best is selected.

@@ -5,13 +5,9 @@
 #include <cstdio>
 
 namespace simsel {
-namespace {
-
 SystemEstimate estimate_of(std::uint64_t system, const WelfordAccumulator& outputs) {
   return {system, outputs.mean, outputs.stddev(), outputs.count};
 }
-
-}  // namespace
 
 void LeaderBoard::offer(std::uint64_t system, const WelfordAccumulator& outputs) {
   if (outputs.count == 0) return;

@@ -12,6 +12,9 @@
 
 namespace simsel {
 
+// The estimate of `system` from its consumed outputs.
+SystemEstimate estimate_of(std::uint64_t system, const WelfordAccumulator& outputs);
+
 // Keeps the `capacity` best systems offered, by sample mean in the job's direction. Offer
 // systems in increasing index order: on equal means the earlier system stays ahead, so ties
 // break towards the lower index. Systems without outputs are ignored.

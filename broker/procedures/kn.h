@@ -9,6 +9,7 @@
 #include <span>
 #include <vector>
 
+#include "broker/procedures/estimates.h"
 #include "broker/procedures/procedure.h"
 #include "broker/procedures/rinott_constant.h"
 #include "common/stats/welford.h"
@@ -31,6 +32,9 @@ class KnProcedure final : public Procedure {
   bool finished() const override { return stage_ == Stage::kDone; }
   Selection selection() const override;
   ProcedureProgress progress() const override;
+  SystemEstimate estimate(std::uint64_t system) const override {
+    return estimate_of(system, outputs_[system]);
+  }
 
  private:
   // kFirstStage: waiting for n0 outputs of every system. kScreening: stage r = outputs

@@ -37,6 +37,8 @@ struct SystemEstimate {
 
 struct ProcedureProgress {
   std::string stage;                    // e.g. "first stage", "screening", "second stage", "done"
+  std::uint64_t round = 0;              // round within the stage (1-based), 0 when it has none
+  std::uint64_t rounds = 0;             // the most rounds the stage can take, 0 when unbounded
   std::uint64_t survivors = 0;          // systems still in contention
   std::uint64_t replications = 0;       // outputs consumed so far (summed over systems)
   std::vector<SystemEstimate> leaders;  // best few survivors by current mean
@@ -66,6 +68,10 @@ class Procedure {
   virtual Selection selection() const = 0;
 
   virtual ProcedureProgress progress() const = 0;
+
+  // The current estimate of one system from the outputs consumed so far (for per-system
+  // results). REQUIRES: system < the system count the procedure was built for
+  virtual SystemEstimate estimate(std::uint64_t system) const = 0;
 };
 
 // Builds a procedure for `system_count` systems. Errors name the field path

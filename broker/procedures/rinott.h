@@ -10,6 +10,7 @@
 #include <span>
 #include <vector>
 
+#include "broker/procedures/estimates.h"
 #include "broker/procedures/procedure.h"
 #include "common/stats/welford.h"
 
@@ -26,6 +27,9 @@ class RinottProcedure final : public Procedure {
   bool finished() const override { return stage_ == Stage::kDone; }
   Selection selection() const override;
   ProcedureProgress progress() const override;
+  SystemEstimate estimate(std::uint64_t system) const override {
+    return estimate_of(system, outputs_[system]);
+  }
 
  private:
   std::string stage_name() const;

@@ -215,7 +215,11 @@ nlohmann::json Job::document(double now) const {
       {"utilization", slot_seconds_ > 0 ? busy_seconds_ / slot_seconds_ : 0.0},
       {"replications_per_second", rate_per_second_},
       {"progress",
-       {{"stage", progress.stage}, {"survivors", progress.survivors}, {"leaders", leaders}}},
+       {{"stage", progress.stage},
+        {"round", progress.round},
+        {"rounds", progress.rounds},
+        {"survivors", progress.survivors},
+        {"leaders", leaders}}},
   };
   if (selection_) {
     nlohmann::json best = estimate_json(selection_->best);

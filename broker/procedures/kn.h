@@ -1,8 +1,8 @@
-// KnProcedure: Kim and Nelson's (2001) fully sequential selection with c = 1. After n0 outputs
-// of every system it estimates each pairwise S_il^2; at each stage r >= n0 it drops a survivor
-// trailing another by more than W_il(r), and takes one more output of each survivor, until one
-// is left or stage N = max floor(h^2 S_il^2 / delta^2) + 1. Valid for normal outputs, CRN or not.
-// Memory O(k^2), hence at most kMaxSystems systems. Not thread-safe: driven by one thread.
+// KnProcedure: Kim and Nelson's (2001) fully sequential selection with c = 1, as one KnContest
+// over every system: n0 outputs of each, pairwise S_il^2, then one more output of each survivor
+// per stage, eliminating a survivor as soon as it trails another by more than W_il(r). Valid for
+// normal outputs, CRN or not (with CRN the paired variances are smaller, so it stops sooner).
+// Memory O(k^2), hence at most kMaxSystems systems (use kt beyond). Not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "broker/procedures/estimates.h"
+#include "broker/procedures/kn_contest.h"
 #include "broker/procedures/procedure.h"
-#include "broker/procedures/rinott_constant.h"
 #include "common/stats/welford.h"
 
 namespace simsel {
@@ -29,7 +29,7 @@ class KnProcedure final : public Procedure {
   // an eliminated system's target drops to what it has consumed (so the sampler stops).
   std::span<const std::uint64_t> targets() const override { return targets_; }
   void advance(SampleStore& store) override;
-  bool finished() const override { return stage_ == Stage::kDone; }
+  bool finished() const override { return contest_.decided(); }
   Selection selection() const override;
   ProcedureProgress progress() const override;
   SystemEstimate estimate(std::uint64_t system) const override {
@@ -37,33 +37,11 @@ class KnProcedure final : public Procedure {
   }
 
  private:
-  // kFirstStage: waiting for n0 outputs of every system. kScreening: stage r = outputs
-  // consumed per survivor; a stage is screened once every survivor has its r-th output. kDone.
-  enum class Stage { kFirstStage, kScreening, kDone };
-
-  void fold_first_stage(const SampleStore& store);
-  void start_screening(SampleStore& store);
-  void compute_pair_thresholds(const SampleStore& store);
-  void run_ready_stages(SampleStore& store);
-  bool survivors_have(const SampleStore& store, std::uint64_t outputs) const;
-  void screen(SampleStore& store);
-  void finish_if_decided();
-  std::uint64_t pair_index(std::uint64_t i, std::uint64_t l) const;
-
   ProcedureSpec spec_;
-  KnConstants constants_;
-  Stage stage_ = Stage::kFirstStage;
-  std::uint64_t stage_r_;         // outputs consumed by each survivor
-  std::uint64_t last_stage_ = 0;  // N, known once screening starts
-  std::uint64_t systems_short_of_first_stage_;
   std::vector<std::uint64_t> targets_;
   std::vector<WelfordAccumulator> outputs_;  // outputs consumed, in replication order
-  // h^2 S_il^2 / delta for i < l, so that W_il(r) = max(0, threshold - r delta) / (2r).
-  std::vector<double> pair_thresholds_;
-  std::vector<double> smallest_thresholds_;  // per system, over all its pairs: bounds W below
-  std::vector<std::uint32_t> survivors_;     // increasing system index
+  KnContest contest_;
   std::uint64_t replications_consumed_ = 0;
-  SystemEstimate best_;  // set on kDone
 };
 
 }  // namespace simsel

@@ -6,7 +6,7 @@
 #include <catch2/catch.hpp>
 #include <numeric>
 
-#include "tests/fake_sampler.h"
+#include "tests/procedure_checks.h"
 
 using namespace simsel;
 
@@ -97,21 +97,8 @@ TEST_CASE("Equal allocation: outputs past a missing one wait for it", "[procedur
 
 TEST_CASE("Equal allocation: arrival order changes neither the selection nor the total",
           "[procedures]") {
-  const auto run = [](testing::DriveOptions options) {
-    EqualAllocationProcedure procedure(equal_spec(20), 10, 1003);
-    SampleStore store(10);
-    testing::NormalOutputs outputs = testing::slippage_configuration(10, 0.1, 5);
-    testing::drive_until_finished(procedure, store, outputs, options);
-    return procedure.selection();
-  };
-  const Selection first = run({1, 64, 8});
-  for (const testing::DriveOptions options :
-       {testing::DriveOptions{2, 1, 1}, testing::DriveOptions{3, 5000, 1000}}) {
-    const Selection other = run(options);
-    CHECK(other.best.system == first.best.system);
-    CHECK(other.best.mean == first.best.mean);  // bit for bit
-    CHECK(other.total_replications == 1003);
-  }
+  testing::check_arrival_order_invariance(
+      [] { return EqualAllocationProcedure(equal_spec(20), 10, 1003); }, 10, 0.1, 5);
 }
 
 TEST_CASE("Equal allocation: budget is required and gives every system n0", "[procedures]") {

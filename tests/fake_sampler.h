@@ -4,6 +4,7 @@
 // Header-only, no test framework inside: any test can reuse it.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <stdexcept>
@@ -28,9 +29,12 @@ class NormalOutputs {
     }
   }
 
-  // REQUIRES: rep == the number of outputs of `system` drawn so far (the driver's order).
+  // REQUIRES: rep >= the number of outputs of `system` drawn so far (the driver's order).
+  // Skipped replications are drawn and dropped, so output `rep` is the same whatever was skipped.
   double operator()(std::uint64_t system, std::uint64_t rep) {
-    if (rep != drawn_[system]++) throw std::logic_error("NormalOutputs: reps out of order");
+    if (rep < drawn_[system]) throw std::logic_error("NormalOutputs: reps out of order");
+    for (; drawn_[system] < rep; ++drawn_[system]) (void)normals_[system](engines_[system]);
+    ++drawn_[system];
     return normals_[system](engines_[system]);
   }
 
@@ -61,8 +65,8 @@ struct DriveReport {
 };
 
 // Feeds `procedure` through `store` until it finishes. `output(system, rep)` is asked for each
-// system's replications in increasing order, once each, when they are handed out; they arrive
-// later, in random order among the ones in flight.
+// system's replications in increasing order (skipping what the procedure skipped), once each,
+// when they are handed out; they arrive later, in random order among the ones in flight.
 // Throws std::runtime_error if the procedure wants nothing more but has not finished.
 template <class OutputSource>
 DriveReport drive_until_finished(Procedure& procedure, SampleStore& store, OutputSource& output,
@@ -96,8 +100,16 @@ DriveReport drive_until_finished(Procedure& procedure, SampleStore& store, Outpu
     }
   };
 
+  // Like the broker's job: what the procedure skipped is never handed out.
+  const auto advance = [&] {
+    procedure.advance(store);
+    for (std::uint64_t system : store.take_skipped()) {
+      issued[system] = std::max(issued[system], store.released(system));
+    }
+  };
+
   std::size_t arrivals_since_advance = 0;
-  procedure.advance(store);
+  advance();
   while (!procedure.finished()) {
     hand_out();
     if (in_flight.empty()) {
@@ -108,7 +120,7 @@ DriveReport drive_until_finished(Procedure& procedure, SampleStore& store, Outpu
     store.put(in_flight.back().system, in_flight.back().rep, in_flight.back().value);
     in_flight.pop_back();
     if (++arrivals_since_advance >= options.advance_every || in_flight.empty()) {
-      procedure.advance(store);
+      advance();
       arrivals_since_advance = 0;
     }
   }

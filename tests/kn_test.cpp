@@ -7,7 +7,7 @@
 #include <cmath>
 #include <vector>
 
-#include "tests/fake_sampler.h"
+#include "tests/procedure_checks.h"
 
 using namespace simsel;
 
@@ -131,38 +131,12 @@ TEST_CASE("KN: at the last stage W is 0 and the better mean wins", "[procedures]
 }
 
 TEST_CASE("KN: arrival order changes neither the selection nor the total", "[procedures]") {
-  const ProcedureSpec spec = kn_spec(0.05, 20, 0.1);
-  const auto run = [&](testing::DriveOptions options) {
-    KnProcedure procedure(spec, 10);
-    SampleStore store(10);
-    testing::NormalOutputs outputs = testing::slippage_configuration(10, 0.1, 7);
-    testing::drive_until_finished(procedure, store, outputs, options);
-    return procedure.selection();
-  };
-  const Selection first = run({1, 64, 8});
-  for (const testing::DriveOptions options :
-       {testing::DriveOptions{2, 1, 1}, testing::DriveOptions{3, 5000, 1000}}) {
-    const Selection other = run(options);
-    CHECK(other.best.system == first.best.system);
-    CHECK(other.best.mean == first.best.mean);  // bit for bit
-    CHECK(other.total_replications == first.total_replications);
-  }
+  testing::check_arrival_order_invariance([] { return KnProcedure(kn_spec(0.05, 20, 0.1), 10); },
+                                          10, 0.1, 7);
 }
 
 TEST_CASE("KN: probability of correct selection in the slippage configuration", "[procedures]") {
   // k = 10, delta = 0.1, sigma = 1, n0 = 20, alpha = 0.05.
-  constexpr int kMacroReplications = 1000;
-  const ProcedureSpec spec = kn_spec(0.05, 20, 0.1);
-  int correct = 0;
-  for (int macro = 0; macro < kMacroReplications; ++macro) {
-    KnProcedure procedure(spec, 10);
-    SampleStore store(10);
-    testing::NormalOutputs outputs = testing::slippage_configuration(10, 0.1, 5000 + macro);
-    testing::drive_until_finished(procedure, store, outputs, {std::uint64_t(macro), 256, 64});
-    correct += procedure.selection().best.system == 0;
-  }
-  const double pcs = double(correct) / kMacroReplications;
-  const double standard_error = std::sqrt(0.95 * 0.05 / kMacroReplications);
-  INFO("estimated PCS " << pcs);
-  CHECK(pcs >= 0.95 - 3 * standard_error);
+  testing::check_slippage_pcs([] { return KnProcedure(kn_spec(0.05, 20, 0.1), 10); }, 10, 0.1, 0.05,
+                              1000, 5000);
 }

@@ -23,7 +23,8 @@ std::string error_of(const ProcedureSpec& spec, std::uint64_t systems = 10) {
 }  // namespace
 
 TEST_CASE("make_procedure: builds every registered procedure", "[procedures]") {
-  CHECK(procedure_names() == std::vector<std::string>{"rinott", "kn", "equal", "ocba"});
+  CHECK(procedure_names() ==
+        std::vector<std::string>{"rinott", "kn", "kt", "nsgs", "equal", "ocba"});
   for (const std::string& name : procedure_names()) {
     ProcedureSpec spec = spec_named(name);
     if (name == "equal" || name == "ocba") spec.params = {{"budget", 1000}};
@@ -37,8 +38,8 @@ TEST_CASE("make_procedure: builds every registered procedure", "[procedures]") {
 }
 
 TEST_CASE("make_procedure: unknown procedure", "[procedures]") {
-  CHECK(error_of(spec_named("nsgs")) ==
-        "procedure: unknown procedure 'nsgs' (known: rinott, kn, equal, ocba)");
+  CHECK(error_of(spec_named("pass")) ==
+        "procedure: unknown procedure 'pass' (known: rinott, kn, kt, nsgs, equal, ocba)");
 }
 
 TEST_CASE("make_procedure: delta must be positive", "[procedures]") {
@@ -74,4 +75,14 @@ TEST_CASE("make_procedure: kn refuses more systems than its pairwise table allow
   CHECK(error_of(spec_named("kn"), KnProcedure::kMaxSystems + 1).find("use rinott") !=
         std::string::npos);
   CHECK(make_procedure(spec_named("rinott"), KnProcedure::kMaxSystems + 1).ok());
+}
+
+TEST_CASE("make_procedure: kt groups hold at least two systems", "[procedures]") {
+  ProcedureSpec spec = spec_named("kt");
+  spec.params = {{"group_size", 1}};
+  CHECK(error_of(spec) == "params.group_size: must be >= 2");
+  spec.params = {{"group_size", "big"}};
+  CHECK(error_of(spec) == "params.group_size: must be an integer");
+  spec.params = {{"group_size", 3}};
+  CHECK(make_procedure(spec, 10).ok());
 }

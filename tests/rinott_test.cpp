@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "broker/procedures/rinott_constant.h"
-#include "tests/fake_sampler.h"
+#include "tests/procedure_checks.h"
 
 using namespace simsel;
 
@@ -113,39 +113,15 @@ TEST_CASE("Rinott: outputs past a missing one wait for it", "[procedures]") {
 TEST_CASE("Rinott: arrival order changes neither the selection nor the total", "[procedures]") {
   const ProcedureSpec spec = rinott_spec(0.1, 0.05, 20);
   const double h = h_for(10, spec);
-  const auto run = [&](testing::DriveOptions options) {
-    RinottProcedure procedure(spec, 10, h);
-    SampleStore store(10);
-    testing::NormalOutputs outputs = testing::slippage_configuration(10, 0.1, 99);
-    testing::drive_until_finished(procedure, store, outputs, options);
-    return procedure.selection();
-  };
-  const Selection first = run({1, 64, 8});
-  for (const testing::DriveOptions options :
-       {testing::DriveOptions{2, 1, 1}, testing::DriveOptions{3, 5000, 1000}}) {
-    const Selection other = run(options);
-    CHECK(other.best.system == first.best.system);
-    CHECK(other.best.mean == first.best.mean);  // bit for bit
-    CHECK(other.total_replications == first.total_replications);
-  }
+  testing::check_arrival_order_invariance([&] { return RinottProcedure(spec, 10, h); }, 10, 0.1,
+                                          99);
 }
 
 TEST_CASE("Rinott: probability of correct selection in the slippage configuration",
           "[procedures]") {
   // k = 10, delta = 0.1, sigma = 1, n0 = 20, alpha = 0.05: about 15,000 outputs a run, 1 s in all.
-  constexpr int kMacroReplications = 1000;
   const ProcedureSpec spec = rinott_spec(0.1, 0.05, 20);
   const double h = h_for(10, spec);
-  int correct = 0;
-  for (int macro = 0; macro < kMacroReplications; ++macro) {
-    RinottProcedure procedure(spec, 10, h);
-    SampleStore store(10);
-    testing::NormalOutputs outputs = testing::slippage_configuration(10, 0.1, 1000 + macro);
-    testing::drive_until_finished(procedure, store, outputs, {std::uint64_t(macro), 256, 64});
-    correct += procedure.selection().best.system == 0;
-  }
-  const double pcs = double(correct) / kMacroReplications;
-  const double standard_error = std::sqrt(0.95 * 0.05 / kMacroReplications);
-  INFO("estimated PCS " << pcs);
-  CHECK(pcs >= 0.95 - 3 * standard_error);
+  testing::check_slippage_pcs([&] { return RinottProcedure(spec, 10, h); }, 10, 0.1, 0.05, 1000,
+                              1000);
 }

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 using simsel::SampleStore;
 
@@ -72,4 +73,31 @@ TEST_CASE("SampleStore: releasing one output at a time frees in bulk and reads s
     CHECK(consumed - store.released(0) <= kWindow);  // never holds more than twice the window
   }
   CHECK(store.at(0, 1000) == 1000.0);
+}
+
+TEST_CASE("SampleStore: skip_to past missing outputs drops them and reports the system",
+          "[procedures]") {
+  SampleStore store(2);
+  REQUIRE(store.put(0, 0, 1.0));
+  REQUIRE(store.put(0, 3, 3.0));  // ahead of holes at 1 and 2
+  REQUIRE(store.put(0, 6, 6.0));
+  store.skip_to(0, 5);
+  CHECK(store.released(0) == 5);
+  CHECK(store.contiguous(0) == 5);
+  CHECK_FALSE(store.put(0, 4, 4.0));  // below the skip: refused, as if released
+  REQUIRE(store.put(0, 5, 5.0));
+  CHECK(store.contiguous(0) == 7);
+  CHECK(store.at(0, 6) == 6.0);
+  CHECK(store.take_skipped() == std::vector<std::uint64_t>{0});
+  CHECK(store.take_skipped().empty());
+}
+
+TEST_CASE("SampleStore: skip_to within the complete prefix is a release, not a skip",
+          "[procedures]") {
+  SampleStore store(1);
+  for (std::uint64_t rep = 0; rep < 4; ++rep) REQUIRE(store.put(0, rep, 1.0));
+  store.skip_to(0, 3);
+  CHECK(store.contiguous(0) == 4);
+  CHECK(store.at(0, 3) == 1.0);
+  CHECK(store.take_skipped().empty());
 }

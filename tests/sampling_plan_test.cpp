@@ -64,3 +64,22 @@ TEST_CASE("work given back is handed out first", "[sampling]") {
   CHECK(entries[0].rep_begin == 0);
   CHECK(entries[0].rep_count == 1);
 }
+
+TEST_CASE("skipped replications are never issued", "[sampling]") {
+  SamplingPlan plan(2);
+  SampleStore store(2);
+  std::vector<std::uint64_t> targets = {2, 2};
+  REQUIRE(cells(plan.next(targets, 4)) == 4);
+  store.skip_to(0, 10);  // the procedure will read system 0 from replication 10 on
+  plan.skip_unwanted(store);
+  CHECK(plan.issued(0) == 10);
+  CHECK(plan.issued(1) == 2);
+  targets = {12, 4};
+  plan.targets_changed();
+  const auto entries = plan.next(targets, 100);
+  REQUIRE(entries.size() == 2);
+  CHECK(entries[0].system == 0);
+  CHECK(entries[0].rep_begin == 10);
+  CHECK(entries[0].rep_count == 2);
+  CHECK(entries[1].rep_begin == 2);
+}

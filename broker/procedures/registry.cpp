@@ -10,6 +10,8 @@
 
 #include "broker/procedures/equal_allocation.h"
 #include "broker/procedures/kn.h"
+#include "broker/procedures/kt.h"
+#include "broker/procedures/nsgs.h"
 #include "broker/procedures/ocba.h"
 #include "broker/procedures/procedure.h"
 #include "broker/procedures/rinott.h"
@@ -88,6 +90,28 @@ Result<std::unique_ptr<Procedure>> make_kn(const ProcedureSpec& spec, std::uint6
   return std::unique_ptr<Procedure>(std::make_unique<KnProcedure>(spec, system_count));
 }
 
+Result<std::unique_ptr<Procedure>> make_nsgs(const ProcedureSpec& spec,
+                                             std::uint64_t system_count) {
+  Status params = check_known_params(spec, {});
+  if (!params) return params.error();
+  Result<NsgsConstants> constants = nsgs_constants(system_count, spec.alpha, spec.n0);
+  if (!constants) return make_error("procedure: " + constants.error().message);
+  return std::unique_ptr<Procedure>(
+      std::make_unique<NsgsProcedure>(spec, system_count, *constants));
+}
+
+Result<std::unique_ptr<Procedure>> make_kt(const ProcedureSpec& spec, std::uint64_t system_count) {
+  Status params = check_known_params(spec, {"group_size"});
+  if (!params) return params.error();
+  auto group_size = count_param(spec, "group_size", 2, "2");
+  if (!group_size) return group_size.error();
+  if (system_count > UINT32_MAX) {
+    return make_error("systems: kt supports at most " + std::to_string(UINT32_MAX) + " systems");
+  }
+  return std::unique_ptr<Procedure>(std::make_unique<KtProcedure>(
+      spec, system_count, group_size->value_or(KtProcedure::kDefaultGroupSize)));
+}
+
 Result<std::unique_ptr<Procedure>> make_equal(const ProcedureSpec& spec,
                                               std::uint64_t system_count) {
   Status params = check_known_params(spec, {"budget"});
@@ -119,8 +143,9 @@ struct Registration {
   Factory make;
 };
 
-constexpr Registration kProcedures[] = {
-    {"rinott", make_rinott}, {"kn", make_kn}, {"equal", make_equal}, {"ocba", make_ocba}};
+constexpr Registration kProcedures[] = {{"rinott", make_rinott}, {"kn", make_kn},
+                                        {"kt", make_kt},         {"nsgs", make_nsgs},
+                                        {"equal", make_equal},   {"ocba", make_ocba}};
 
 std::string joined_names() {
   std::string names;

@@ -5,6 +5,7 @@
 // later ones wait (KN, with a deep sampler) still pays O(1) per output, not O(window).
 #include "broker/sampling/sample_store.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <limits>
@@ -25,11 +26,15 @@ bool SampleStore::put(std::uint64_t system, std::uint64_t rep, double value) {
   if (offset >= lane.values.size()) lane.values.resize(offset + 1, kMissing);
   if (!std::isnan(lane.values[offset])) return false;
   lane.values[offset] = value;
+  extend_contiguous(lane);
+  return true;
+}
+
+void SampleStore::extend_contiguous(Lane& lane) {
   while (lane.contiguous - lane.base < lane.values.size() &&
          !std::isnan(lane.values[lane.contiguous - lane.base])) {
     ++lane.contiguous;
   }
-  return true;
 }
 
 double SampleStore::at(std::uint64_t system, std::uint64_t rep) const {
@@ -49,6 +54,23 @@ void SampleStore::release(std::uint64_t system, std::uint64_t upto) {
   // Give back capacity once live outputs fill a quarter of it or less, so a million lanes do not
   // keep their first-stage peak; copying at most a quarter keeps the shrink amortized cheap.
   if (lane.values.size() * 4 <= lane.values.capacity()) lane.values.shrink_to_fit();
+}
+
+void SampleStore::skip_to(std::uint64_t system, std::uint64_t rep) {
+  Lane& lane = lanes_[system];
+  assert(rep >= lane.base);
+  if (rep <= lane.contiguous) {
+    release(system, rep);
+    return;
+  }
+  // Outputs that arrived ahead of a hole below `rep` are dropped with the hole.
+  const std::uint64_t dropped = std::min<std::uint64_t>(rep - lane.base, lane.values.size());
+  lane.values.erase(lane.values.begin(),
+                    lane.values.begin() + static_cast<std::ptrdiff_t>(dropped));
+  lane.base = rep;
+  lane.contiguous = rep;
+  extend_contiguous(lane);
+  skipped_.push_back(system);
 }
 
 }  // namespace simsel

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace simsel {
@@ -33,13 +34,25 @@ class SampleStore {
   void release(std::uint64_t system, std::uint64_t upto);
   std::uint64_t released(std::uint64_t system) const { return lanes_[system].base; }
 
+  // The procedure will never read replications below `rep`, not even ones that have not arrived
+  // (a KT match starts a system's outputs where its opponents' start, for CRN): drops them and,
+  // if some had not arrived, notes the system so the sampling plan stops issuing them.
+  // REQUIRES: rep >= released(system)
+  void skip_to(std::uint64_t system, std::uint64_t rep);
+
+  // The systems skipped past outputs not yet arrived since the last call, in call order.
+  std::vector<std::uint64_t> take_skipped() { return std::exchange(skipped_, {}); }
+
  private:
   struct Lane {
     std::uint64_t base = 0;        // replication index of values[0]
     std::uint64_t contiguous = 0;  // first missing replication
     std::vector<double> values;    // NaN marks "not yet arrived"
   };
+  static void extend_contiguous(Lane& lane);
+
   std::vector<Lane> lanes_;
+  std::vector<std::uint64_t> skipped_;
 };
 
 }  // namespace simsel

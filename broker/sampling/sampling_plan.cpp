@@ -55,6 +55,12 @@ std::vector<TaskEntry> SamplingPlan::next(std::span<const std::uint64_t> targets
   return entries;
 }
 
+void SamplingPlan::skip_unwanted(SampleStore& store) {
+  for (std::uint64_t system : store.take_skipped()) {
+    issued_[system] = std::max(issued_[system], store.released(system));
+  }
+}
+
 void SamplingPlan::give_back(const protocol::Task& task) {
   for (std::size_t e = 0; e < task.systems.size(); ++e) {
     returned_.push_back({task.systems[e], task.rep_begins[e], task.rep_counts[e]});

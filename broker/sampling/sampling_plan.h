@@ -10,6 +10,7 @@
 #include <span>
 #include <vector>
 
+#include "broker/sampling/sample_store.h"
 #include "common/protocol/messages.h"
 
 namespace simsel {
@@ -36,6 +37,10 @@ class SamplingPlan {
   void targets_changed() { rescan_ = true; }
 
   std::uint64_t issued(std::uint64_t system) const { return issued_[system]; }
+
+  // Never issues the replications the procedure skipped (SampleStore::skip_to) and has not
+  // issued yet. Call after each advance of the procedure.
+  void skip_unwanted(SampleStore& store);
 
  private:
   void rebuild_needy(std::span<const std::uint64_t> targets);

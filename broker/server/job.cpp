@@ -130,6 +130,7 @@ void Job::advance(double now) {
   if (!results_pending_ || is_final(state_)) return;
   results_pending_ = false;
   procedure_->advance(store_);
+  plan_.skip_unwanted(store_);
   advanced_since_rescan_ = true;
   if (procedure_->finished()) {
     selection_ = procedure_->selection();

@@ -73,6 +73,7 @@ Result<InProcessRun> run_in_process(const Model& model, const ReplicationStreams
     store_outputs(store, task, *values);
     simulated += task.replication_count();
     procedure.advance(store);
+    plan.skip_unwanted(store);
   }
   return InProcessRun{procedure.selection(), simulated};
 }

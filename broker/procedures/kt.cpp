@@ -1,0 +1,156 @@
+// See kt.h. Why fresh outputs per match: the guarantee is a union bound over the best system's
+// matches (it loses match r with probability at most alpha / 2^r), and each match's KN error
+// bound needs outputs that did not decide who entered it. Why matches start where their
+// most-sampled member stopped: each member's outputs there are unused, and with CRN replication
+// r of every member then shares random numbers, as KN's paired variances assume. Every decision
+// depends only on complete prefixes, so the bracket plays out the same on any cluster.
+#include "broker/procedures/kt.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "broker/procedures/estimates.h"
+
+namespace simsel {
+
+KtProcedure::KtProcedure(const ProcedureSpec& spec, std::uint64_t system_count,
+                         std::uint64_t group_size)
+    : spec_(spec),
+      bracket_(system_count, group_size),
+      targets_(system_count, 0),
+      finished_matches_(system_count),
+      current_match_(system_count),
+      decided_groups_(bracket_.rounds(), 0) {
+  for (std::uint32_t round = 0; round < bracket_.rounds(); ++round) {
+    winners_.emplace_back(bracket_.groups(round), kUndecided);
+    winners_next_rep_.emplace_back(bracket_.groups(round), 0);
+    std::vector<std::uint32_t> feeders(bracket_.groups(round));
+    for (std::uint64_t group = 0; group < feeders.size(); ++group) {
+      feeders[group] = static_cast<std::uint32_t>(bracket_.group_size(round, group));
+    }
+    feeders_pending_.push_back(round == 0 ? std::vector<std::uint32_t>() : std::move(feeders));
+  }
+  for (std::uint64_t group = 0; group < bracket_.groups(0); ++group) {
+    if (bracket_.group_size(0, group) == 1) {
+      byes_.push_back(group);
+    } else {
+      start_group(nullptr, 0, group);
+    }
+  }
+}
+
+KnSettings KtProcedure::settings_for(std::uint32_t round, std::uint64_t members) const {
+  const double alpha_round = std::ldexp(spec_.alpha, -static_cast<int>(round + 1));
+  return {spec_.delta, spec_.n0, spec_.maximize, kn_constants(members, alpha_round, spec_.n0)};
+}
+
+// `store` is null only for round 0 in the constructor, where every match starts at replication 0
+// and nothing needs skipping.
+void KtProcedure::start_group(SampleStore* store, std::uint32_t round, std::uint64_t group) {
+  const std::uint64_t begin = bracket_.group_begin(round, group);
+  const std::uint64_t size = bracket_.group_size(round, group);
+  std::vector<std::uint32_t> members;
+  std::uint64_t first_rep = 0;
+  for (std::uint64_t entrant = begin; entrant < begin + size; ++entrant) {
+    members.push_back(round == 0 ? static_cast<std::uint32_t>(entrant)
+                                 : winners_[round - 1][entrant]);
+    if (round > 0) first_rep = std::max(first_rep, winners_next_rep_[round - 1][entrant]);
+  }
+  if (members.size() == 1) {
+    decide(store, round, group, members.front(), first_rep);
+    return;
+  }
+  for (std::uint32_t system : members) {
+    if (store != nullptr) store->skip_to(system, first_rep);
+    targets_[system] = first_rep + spec_.n0;
+  }
+  const KnSettings settings = settings_for(round, members.size());
+  matches_.push_back({round, group, KnContest(std::move(members), first_rep, settings)});
+}
+
+void KtProcedure::decide(SampleStore* store, std::uint32_t round, std::uint64_t group,
+                         std::uint32_t winner, std::uint64_t next_rep) {
+  ++decided_groups_[round];
+  if (round + 1 == bracket_.rounds()) {
+    champion_ = winner;
+    return;
+  }
+  winners_[round][group] = winner;
+  winners_next_rep_[round][group] = next_rep;
+  const std::uint64_t parent = bracket_.group_of(round + 1, group);
+  if (--feeders_pending_[round + 1][parent] == 0) start_group(store, round + 1, parent);
+}
+
+void KtProcedure::finish_match(SampleStore& store, Match& match) {
+  for (std::uint32_t system : match.contest.members()) {
+    finished_matches_[system].merge(current_match_[system]);
+    current_match_[system] = {};
+  }
+  eliminated_ += match.contest.members().size() - 1;
+  decide(&store, match.round, match.group, match.contest.winner(), match.contest.next_rep());
+}
+
+void KtProcedure::advance(SampleStore& store) {
+  for (std::uint64_t group : std::exchange(byes_, {})) {
+    decide(&store, 0, group, static_cast<std::uint32_t>(bracket_.group_begin(0, group)), 0);
+  }
+  // Matches started here are appended and visited in the same pass: their members may already
+  // hold the outputs they need.
+  for (std::size_t index = 0; index < matches_.size() && !champion_;) {
+    replications_consumed_ += matches_[index].contest.advance(store, targets_, current_match_);
+    if (!matches_[index].contest.decided()) {
+      ++index;
+      continue;
+    }
+    Match decided = std::move(matches_[index]);
+    matches_[index] = std::move(matches_.back());
+    matches_.pop_back();
+    finish_match(store, decided);
+  }
+}
+
+WelfordAccumulator KtProcedure::all_outputs(std::uint64_t system) const {
+  WelfordAccumulator outputs = finished_matches_[system];
+  outputs.merge(current_match_[system]);
+  return outputs;
+}
+
+SystemEstimate KtProcedure::estimate(std::uint64_t system) const {
+  return estimate_of(system, all_outputs(system));
+}
+
+Selection KtProcedure::selection() const {
+  return {estimate(*champion_), replications_consumed_,
+          indifference_zone_guarantee(spec_.alpha, spec_.delta)};
+}
+
+// The earliest round with a match not yet decided: the rounds before it are complete.
+std::uint32_t KtProcedure::front_round() const {
+  std::uint32_t round = 0;
+  while (round + 1 < bracket_.rounds() && decided_groups_[round] == bracket_.groups(round)) {
+    ++round;
+  }
+  return round;
+}
+
+ProcedureProgress KtProcedure::progress() const {
+  ProcedureProgress progress;
+  progress.stage = finished() ? "done" : "knockout";
+  progress.round = front_round() + 1;
+  progress.rounds = bracket_.rounds();
+  progress.replications = replications_consumed_;
+  std::uint64_t eliminated_in_play = 0;
+  LeaderBoard leaders(kLeaderCount, spec_.maximize);
+  for (const Match& match : matches_) {
+    eliminated_in_play += match.contest.members().size() - match.contest.survivor_count();
+    match.contest.for_each_survivor(
+        [&](std::uint32_t system) { leaders.offer(system, all_outputs(system)); });
+  }
+  if (champion_) leaders.offer(*champion_, all_outputs(*champion_));
+  progress.survivors = targets_.size() - eliminated_ - eliminated_in_play;
+  progress.leaders = leaders.leaders();
+  return progress;
+}
+
+}  // namespace simsel

@@ -53,6 +53,24 @@ TEST_CASE("spec errors list every problem with its path", "[jobspec]") {
   CHECK_THAT(message, Catch::Contains("colour: unknown field"));
 }
 
+TEST_CASE("n0 may be 0 for gsp only - and is by default", "[jobspec]") {
+  json spec = valid_spec();
+  spec["procedure"] = "gsp";
+  spec.erase("n0");
+  auto parsed = parse_job_spec(spec);
+  REQUIRE(parsed.ok());
+  CHECK(parsed->n0 == 0);
+  spec["n0"] = 0;
+  CHECK(parse_job_spec(spec).ok());
+  spec["n0"] = 5;
+  CHECK(parse_job_spec(spec)->n0 == 5);
+  spec["procedure"] = "kn";
+  spec["n0"] = 0;
+  auto refused = parse_job_spec(spec);
+  REQUIRE_FALSE(refused.ok());
+  CHECK_THAT(refused.error().message, Catch::Contains("n0: must be an integer >= 2"));
+}
+
 TEST_CASE("job files: TOML - CSV systems and syntax errors", "[jobspec]") {
   auto dir = std::filesystem::temp_directory_path() / "simsel-jobspec-test";
   std::filesystem::create_directories(dir);

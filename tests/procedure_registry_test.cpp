@@ -24,7 +24,7 @@ std::string error_of(const ProcedureSpec& spec, std::uint64_t systems = 10) {
 
 TEST_CASE("make_procedure: builds every registered procedure", "[procedures]") {
   CHECK(procedure_names() ==
-        std::vector<std::string>{"rinott", "kn", "kt", "nsgs", "equal", "ocba"});
+        std::vector<std::string>{"rinott", "kn", "kt", "nsgs", "gsp", "equal", "ocba"});
   for (const std::string& name : procedure_names()) {
     ProcedureSpec spec = spec_named(name);
     if (name == "equal" || name == "ocba") spec.params = {{"budget", 1000}};
@@ -37,9 +37,42 @@ TEST_CASE("make_procedure: builds every registered procedure", "[procedures]") {
   }
 }
 
+TEST_CASE("make_procedure: gsp takes n0 = 0 and starts with n1", "[procedures]") {
+  ProcedureSpec spec = spec_named("gsp");
+  spec.n0 = 0;
+  auto procedure = make_procedure(spec, 10);
+  REQUIRE(procedure.ok());
+  CHECK((*procedure)->targets()[0] == 50u);  // PyPRS's default n1
+  spec.params = {{"n1", 30}, {"r_bar", 4}, {"beta", 2.5}, {"alpha1", 0.01}, {"alpha2", 0.04}};
+  procedure = make_procedure(spec, 10);
+  REQUIRE(procedure.ok());
+  CHECK((*procedure)->targets()[0] == 30u);
+  spec.name = "kn";
+  spec.params = nlohmann::json::object();
+  CHECK(error_of(spec).rfind("n0: must be >= 2", 0) == 0);
+}
+
+TEST_CASE("make_procedure: gsp parameter errors name the parameter", "[procedures]") {
+  const auto error_with = [](nlohmann::json params) {
+    ProcedureSpec spec = spec_named("gsp");
+    spec.params = std::move(params);
+    return error_of(spec);
+  };
+  CHECK(error_with({{"n1", 1}}) == "params.n1: must be >= 2 (stage 1 estimates variances)");
+  CHECK(error_with({{"n1", 2.5}}) == "params.n1: must be an integer");
+  CHECK(error_with({{"r_bar", 0}}) == "params.r_bar: must be >= 1");
+  CHECK(error_with({{"beta", 0}}) == "params.beta: must be a number in (0, 1e9]");
+  CHECK(error_with({{"beta", "big"}}) == "params.beta: must be a number in (0, 1e9]");
+  CHECK(error_with({{"alpha1", 1}}) == "params.alpha1: must be a number in (0, 1)");
+  CHECK(error_with({{"alpha2", -0.1}}) == "params.alpha2: must be a number in (0, 1)");
+  CHECK(error_with({{"alpha1", 0.6}, {"alpha2", 0.5}}) ==
+        "params.alpha2: alpha1 + alpha2 must be < 1");
+  CHECK(error_with({{"eta", 1}}) == "params.eta: unknown parameter for gsp");
+}
+
 TEST_CASE("make_procedure: unknown procedure", "[procedures]") {
   CHECK(error_of(spec_named("pass")) ==
-        "procedure: unknown procedure 'pass' (known: rinott, kn, kt, nsgs, equal, ocba)");
+        "procedure: unknown procedure 'pass' (known: rinott, kn, kt, nsgs, gsp, equal, ocba)");
 }
 
 TEST_CASE("make_procedure: delta must be positive", "[procedures]") {

@@ -9,6 +9,8 @@
 #include <string_view>
 
 #include "broker/procedures/equal_allocation.h"
+#include "broker/procedures/gsp.h"
+#include "broker/procedures/gsp_constant.h"
 #include "broker/procedures/kn.h"
 #include "broker/procedures/kt.h"
 #include "broker/procedures/nsgs.h"
@@ -20,10 +22,13 @@
 namespace simsel {
 namespace {
 
-Status check_common_requirements(const ProcedureSpec& spec, std::uint64_t system_count) {
+// `smallest_n0`: 2 where the first n0 outputs estimate variances; 0 for gsp, whose stage 0 only
+// times the systems.
+Status check_common_requirements(const ProcedureSpec& spec, std::uint64_t system_count,
+                                 std::uint32_t smallest_n0) {
   if (!(spec.delta > 0) || !std::isfinite(spec.delta)) return make_error("delta: must be > 0");
   if (!(spec.alpha > 0 && spec.alpha < 1)) return make_error("alpha: must be in (0,1)");
-  if (spec.n0 < 2) {
+  if (spec.n0 < smallest_n0) {
     return make_error("n0: must be >= 2 (the first stage estimates variances)");
   }
   if (system_count < 2) {
@@ -59,6 +64,18 @@ Result<std::optional<std::uint64_t>> count_param(const ProcedureSpec& spec, cons
     return make_error("params." + key + ": must be >= " + minimum_text);
   }
   return std::optional<std::uint64_t>(value->get<std::uint64_t>());
+}
+
+// params.<key> as a number accepted by `valid` (`rule` says what that is). Absent: empty.
+template <class Valid>
+Result<std::optional<double>> number_param(const ProcedureSpec& spec, const std::string& key,
+                                           Valid valid, const std::string& rule) {
+  const auto value = spec.params.find(key);
+  if (value == spec.params.end()) return std::optional<double>();
+  if (!value->is_number() || !valid(value->get<double>())) {
+    return make_error("params." + key + ": must be " + rule);
+  }
+  return std::optional<double>(value->get<double>());
 }
 
 // Fixed-budget procedures need a budget that gives every system at least its n0.
@@ -136,16 +153,63 @@ Result<std::unique_ptr<Procedure>> make_ocba(const ProcedureSpec& spec,
       std::make_unique<OcbaProcedure>(spec, system_count, *budget, chosen_increment));
 }
 
+// GSP's parameters with PyPRS's defaults: n1 = 50, r_bar = 10, beta = 100, alpha1 = alpha2 =
+// alpha / 2.
+Result<GspSettings> gsp_settings(const ProcedureSpec& spec) {
+  GspSettings settings;
+  auto n1 = count_param(spec, "n1", 2, "2 (stage 1 estimates variances)");
+  if (!n1) return n1.error();
+  if (n1->value_or(settings.n1) > 1'000'000)
+    return make_error("params.n1: must be at most 1000000");
+  settings.n1 = static_cast<std::uint32_t>(n1->value_or(settings.n1));
+  auto r_bar = count_param(spec, "r_bar", 1, "1");
+  if (!r_bar) return r_bar.error();
+  if (r_bar->value_or(settings.r_bar) > 1'000'000) {
+    return make_error("params.r_bar: must be at most 1000000");
+  }
+  settings.r_bar = static_cast<std::uint32_t>(r_bar->value_or(settings.r_bar));
+  auto beta = number_param(
+      spec, "beta", [](double v) { return v > 0 && v <= 1e9; }, "a number in (0, 1e9]");
+  if (!beta) return beta.error();
+  settings.beta = beta->value_or(settings.beta);
+  const auto probability = [](double v) { return v > 0 && v < 1; };
+  auto alpha1 = number_param(spec, "alpha1", probability, "a number in (0, 1)");
+  if (!alpha1) return alpha1.error();
+  auto alpha2 = number_param(spec, "alpha2", probability, "a number in (0, 1)");
+  if (!alpha2) return alpha2.error();
+  settings.alpha1 = alpha1->value_or(spec.alpha / 2);
+  settings.alpha2 = alpha2->value_or(spec.alpha / 2);
+  if (!(settings.alpha1 + settings.alpha2 < 1)) {
+    return make_error("params.alpha2: alpha1 + alpha2 must be < 1");
+  }
+  return settings;
+}
+
+Result<std::unique_ptr<Procedure>> make_gsp(const ProcedureSpec& spec, std::uint64_t system_count) {
+  Status params = check_known_params(spec, {"n1", "r_bar", "beta", "alpha1", "alpha2"});
+  if (!params) return params.error();
+  Result<GspSettings> settings = gsp_settings(spec);
+  if (!settings) return settings.error();
+  Result<double> eta = gsp_eta(system_count, settings->alpha1, settings->n1);
+  if (!eta) return make_error("procedure: " + eta.error().message);
+  Result<double> h = rinott_h(system_count, 1 - settings->alpha2, settings->n1 - 1);
+  if (!h) return make_error("procedure: " + h.error().message);
+  settings->eta = *eta;
+  settings->h = *h;
+  return std::unique_ptr<Procedure>(std::make_unique<GspProcedure>(spec, system_count, *settings));
+}
+
 using Factory = Result<std::unique_ptr<Procedure>> (*)(const ProcedureSpec&, std::uint64_t);
 
 struct Registration {
   const char* name;
   Factory make;
+  std::uint32_t smallest_n0 = 2;
 };
 
-constexpr Registration kProcedures[] = {{"rinott", make_rinott}, {"kn", make_kn},
-                                        {"kt", make_kt},         {"nsgs", make_nsgs},
-                                        {"equal", make_equal},   {"ocba", make_ocba}};
+constexpr Registration kProcedures[] = {
+    {"rinott", make_rinott}, {"kn", make_kn},       {"kt", make_kt},     {"nsgs", make_nsgs},
+    {"gsp", make_gsp, 0},    {"equal", make_equal}, {"ocba", make_ocba}};
 
 std::string joined_names() {
   std::string names;
@@ -167,7 +231,7 @@ Result<std::unique_ptr<Procedure>> make_procedure(const ProcedureSpec& spec,
                                                   std::uint64_t system_count) {
   for (const Registration& procedure : kProcedures) {
     if (spec.name != procedure.name) continue;
-    Status requirements = check_common_requirements(spec, system_count);
+    Status requirements = check_common_requirements(spec, system_count, procedure.smallest_n0);
     if (!requirements) return requirements.error();
     return procedure.make(spec, system_count);
   }

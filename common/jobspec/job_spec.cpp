@@ -216,7 +216,14 @@ Result<JobSpec> parse_job_spec(const json& document) {
       "delta", spec.delta, [](double v) { return v > 0; }, "must be a number > 0");
   check.number(
       "alpha", spec.alpha, [](double v) { return v > 0 && v < 1; }, "must be a number in (0, 1)");
-  check.integer("n0", spec.n0, 2, "must be an integer >= 2");
+  // GSP's stage 0 only times the systems, so it may be skipped, and is by default (as in PyPRS);
+  // every other procedure estimates variances from its first n0 outputs.
+  if (spec.procedure == "gsp") {
+    spec.n0 = 0;
+    check.integer("n0", spec.n0, 0, "must be an integer >= 0");
+  } else {
+    check.integer("n0", spec.n0, 2, "must be an integer >= 2");
+  }
   if (spec.n0 > 1'000'000) check.problem("n0", "must be at most 1000000");
   check.integer("seed", spec.seed, 0, "must be a non-negative integer");
   check.boolean("crn", spec.crn);

@@ -25,7 +25,7 @@ struct JobSpec {
   std::string procedure;
   double delta = 0.1;
   double alpha = 0.05;
-  std::uint32_t n0 = 20;
+  std::uint32_t n0 = 20;  // 0 by default for gsp
   std::uint64_t seed = 1;
   bool crn = false;
   std::optional<bool> maximize;                      // absent: the model's own sense of "best"

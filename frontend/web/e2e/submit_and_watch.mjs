@@ -1,0 +1,76 @@
+// Browser end-to-end check of the page, driven by playwright-core in Debian's headless
+// chromium: submit a small job through the form (after a refused bad field), follow the live
+// view to "succeeded", reload mid-way without losing the picture, read the selected system and
+// save a screenshot. Exits non-zero with a message on any failure.
+// usage: node submit_and_watch.mjs BASE_URL SCREENSHOT.png
+import { chromium } from "playwright-core";
+
+const [baseUrl, screenshot] = process.argv.slice(2);
+if (!baseUrl || !screenshot) {
+  console.error("usage: node submit_and_watch.mjs BASE_URL SCREENSHOT.png");
+  process.exit(2);
+}
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
+  const pageErrors = [];
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+  page.setDefaultTimeout(20000);
+  await page.goto(`${baseUrl}/#/submit`);
+  await page.waitForSelector("#job-form");
+
+  // The form: ten normal systems, means 0, -0.1, ..., -0.9 (system 0 is the best), KN.
+  await page.selectOption("#model", "normal");
+  await page.selectOption("#procedure", "kn");
+  await page.selectOption("#generator", "configuration");
+  await page.fill("#f-gen-k", "10");
+  await page.selectOption("#f-gen-means", "monotone");
+  await page.fill("#f-gen-delta", "0.1");
+  await page.selectOption("#f-gen-variances", "equal");
+  await page.fill("#f-field-seed", "11");
+
+  // A bad field is refused in the page, next to the field, and nothing is sent.
+  await page.fill("#f-field-delta", "-1");
+  await page.click("#submit-job");
+  const deltaError = await page.textContent('[data-error-for="field:delta"]');
+  check(/must be > 0/.test(deltaError), `no error next to delta: "${deltaError}"`);
+  check(/#\/submit$/.test(page.url()), "a bad form was submitted");
+
+  await page.fill("#f-field-delta", "0.1");
+  await page.click("#submit-job");
+  await page.waitForURL(/#\/jobs\/\d+$/);
+  const jobId = Number(/#\/jobs\/(\d+)$/.exec(page.url())[1]);
+
+  // The live view: a banner names the procedure; a reload keeps the picture and resumes.
+  await page.waitForFunction(() => /^KN /.test(document.querySelector('[data-testid="stage-banner"]')?.textContent || ""));
+  await page.reload();
+  await page.waitForFunction(() => /^KN /.test(document.querySelector('[data-testid="stage-banner"]')?.textContent || ""));
+  await page.waitForFunction(() => document.querySelector('[data-testid="job-state"]')?.textContent === "succeeded",
+    null, { timeout: 30000 });
+
+  const selected = (await page.textContent('[data-testid="selected-index"]')).trim();
+  const guarantee = await page.textContent('[data-testid="guarantee"]');
+  const params = await page.textContent('[data-testid="selected-params"]');
+  check(selected === "#0", `job ${jobId} selected ${selected}, not #0`);
+  check(/mu=0, sigma=1/.test(params), `selected parameters "${params}"`);
+  check(/probability at least 95%, its mean is within 0.1 of the best/.test(guarantee), `guarantee "${guarantee}"`);
+  const leaders = await page.$$eval('[data-testid="leaders"] tr', (rows) => rows.length);
+  check(leaders >= 2, "no leaders table rows");
+  const csvLink = await page.getAttribute('a[download$="results.csv"]', "href");
+  check(csvLink === `/api/jobs/${jobId}/result.csv`, `CSV link ${csvLink}`);
+  const csv = await page.evaluate(async (href) => (await fetch(href)).text(), csvLink);
+  check(/^system,mu,sigma,replications,mean,stddev,selected/.test(csv), `CSV download: ${csv.slice(0, 200)}`);
+  await page.screenshot({ path: screenshot, fullPage: true });
+  check(pageErrors.length === 0, `errors in the page: ${pageErrors.join("; ")}`);
+  console.log(`page end-to-end: job ${jobId} succeeded, selected ${selected}; screenshot ${screenshot}`);
+} finally {
+  await browser.close();
+}

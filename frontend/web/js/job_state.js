@@ -76,12 +76,14 @@ function withStagePace(state, job) {
 
 // Folds one event into the state. `event` is {type, id, data}: type "snapshot" or "stats"
 // from the stream, or "document" for a job fetched with GET; data is the job document.
-// Updates at or below the last seq seen are stale (a replay overlap) and only move the id.
+// Updates at or below the last seq seen are stale (a replay overlap) and only move the id; a
+// snapshot is the current state whatever its seq (the broker may have restarted its counter).
 export function reduce(state, event) {
   const job = event.data;
   const lastEventId = event.id ?? state.lastEventId;
   if (!job || job.job_id !== state.jobId) return { ...state, lastEventId };
-  if (job.seq !== undefined && job.seq <= state.lastSeq) return { ...state, lastEventId };
+  const stale = job.seq !== undefined && job.seq <= state.lastSeq && event.type !== "snapshot";
+  if (stale) return { ...state, lastEventId };
   return {
     ...state,
     job,

@@ -22,6 +22,15 @@ test("events fold into series, last id and seq; stale updates only move the id",
   assert.equal(state.job.progress.survivors, 8);
 });
 
+test("a snapshot is taken whatever its seq (a restarted counter)", () => {
+  let state = reduce(initialState(7), { type: "stats", id: 20, data: doc(50, 4, "screening", 6) });
+  state = reduce(state, { type: "snapshot", id: 21, data: doc(3, 5, "screening", 5) });
+  assert.equal(state.lastSeq, 3);
+  assert.equal(state.job.progress.survivors, 5);
+  state = reduce(state, { type: "stats", id: 22, data: doc(4, 6, "screening", 4) });
+  assert.equal(state.job.progress.survivors, 4);
+});
+
 test("another job's documents are ignored", () => {
   const state = reduce(initialState(7), { type: "stats", id: 3, data: { ...doc(1, 1, "first stage", 10), job_id: 8 } });
   assert.equal(state.job, null);

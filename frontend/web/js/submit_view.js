@@ -47,8 +47,11 @@ function forget(form, prefix) {
 function field(form, path, label, schema) {
   const id = `f-${path.replace(/[^\w]/g, "-")}`;
   let input;
-  if (schema.type === "boolean") {
+  if (schema.type === "boolean" && schema.default !== undefined) {
     input = el("input", { type: "checkbox", id, checked: schema.default === true });
+  } else if (schema.type === "boolean") {  // no default: "absent" must stay possible
+    input = el("select", { id }, el("option", { value: "" }, "(not set)"),
+      el("option", { value: "true" }, "true"), el("option", { value: "false" }, "false"));
   } else if (schema.enum) {
     input = el("select", { id }, el("option", { value: "" }, schema.default !== undefined ? `(default ${schema.default})` : "—"),
       schema.enum.map((v) => el("option", { value: String(v) }, String(v))));

@@ -23,6 +23,8 @@ test("fields are read by their schema", () => {
   assert.deepEqual(readField({ type: "number" }, "  "), { value: undefined });
   assert.deepEqual(readField({ type: "number", required: true }, ""), { error: "required" });
   assert.deepEqual(readField({ type: "boolean" }, true), { value: true });
+  assert.deepEqual(readField({ type: "boolean" }, "false"), { value: false });
+  assert.deepEqual(readField({ type: "boolean" }, ""), { value: undefined });
   assert.deepEqual(readField({ type: "string", enum: ["a", "b"] }, "c"), { error: "must be one of a, b" });
 });
 

@@ -55,3 +55,26 @@ export class LeadersChart {
     ]);
   }
 }
+
+// Systems eliminated per stage, as bars in the order the stages came.
+export class EliminationsChart {
+  constructor(container) {
+    this.labels = [];
+    this.plot = new uPlot({
+      title: "Eliminations per stage", width: width(container), height: HEIGHT,
+      scales: { x: { time: false, range: (_, min, max) => [0.5, Math.max(1, max) + 0.5] },
+        y: { range: (_, min, max) => [0, Math.max(1, max)] } },
+      series: [{ label: "stage", value: (_, i) => this.labels[i - 1] ?? "" },
+        { label: "eliminated", stroke: BLUE, fill: "rgba(36, 89, 198, 0.35)", points: { show: false },
+          paths: uPlot.paths.bars({ size: [0.6, 60] }) }],
+      axes: [{ label: "stage (in order)", values: (_, ticks) => ticks.map((t) => (Number.isInteger(t) ? t : "")) },
+        { label: "systems eliminated" }],
+    }, [[], []], container);
+  }
+
+  // eliminations: [{stage, eliminated}]
+  update(eliminations) {
+    this.labels = eliminations.map((e) => e.stage);
+    this.plot.setData([eliminations.map((_, i) => i + 1), eliminations.map((e) => e.eliminated)]);
+  }
+}

@@ -5,7 +5,7 @@
 // after a reload or a lost connection the stream resumes where it stopped.
 
 import { api } from "./api.js";
-import { LeadersChart, TimeLine } from "./charts.js";
+import { EliminationsChart, LeadersChart, TimeLine } from "./charts.js";
 import { clear, el, progressBar } from "./dom.js";
 import { formatCount, formatDuration, formatNumber, formatParams, guaranteeWords, isFinal, stageBanner } from "./format.js";
 import { reduce, restore, serialize } from "./job_state.js";
@@ -105,13 +105,14 @@ export class JobView {
       this.figures = el("div", { class: "figures" }),
       this.result = el("div", { dataset: { testid: "result" } }),
       el("div", { class: "charts" },
-        this.survivorsBox = el("div"), this.rateBox = el("div"), this.leadersBox = el("div")),
+        this.survivorsBox = el("div"), this.rateBox = el("div"), this.leadersBox = el("div"), this.eliminationsBox = el("div")),
       section("Leaders", this.leadersTable = el("table", { dataset: { testid: "leaders" } })),
       section("Eliminations per stage", this.eliminationsTable = el("table")),
       section("Workers", this.workersTable = el("table", { dataset: { testid: "workers" } })));
     this.survivorsChart = new TimeLine(this.survivorsBox, "Survivors over time", "survivors");
     this.rateChart = new TimeLine(this.rateBox, "Replications per second", "replications/s");
     this.leadersChart = new LeadersChart(this.leadersBox);
+    this.eliminationsChart = new EliminationsChart(this.eliminationsBox);
   }
 
   render() {
@@ -156,6 +157,7 @@ export class JobView {
   }
 
   renderEliminations() {
+    this.eliminationsChart.update(this.state.eliminations);
     const rows = this.state.eliminations.map((e) => el("tr", {}, el("td", {}, e.stage), el("td", { class: "num" }, formatCount(e.eliminated))));
     clear(this.eliminationsTable).append(el("tr", {}, el("th", {}, "stage"), el("th", { class: "num" }, "systems eliminated")),
       ...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 2, class: "muted" }, "none yet"))]));

@@ -9,6 +9,7 @@ packages=(
   build-essential cmake pkg-config ninja-build
   libzmq3-dev cppzmq-dev libmsgpack-cxx-dev libspdlog-dev catch2
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libboost-dev libsqlite3-dev
+  prometheus-cpp-dev curl
   python3 python3-zmq python3-msgpack
   chromium
 )

@@ -39,7 +39,7 @@ trap stop EXIT
 trap 'stop; exit 0' INT TERM
 ./build/broker/simsel-broker --config "$config" >>data/log/broker.log 2>&1 & pids+=($!)
 ./build/nodes/simsel-node --config "$config" >>data/log/node.log 2>&1 & pids+=($!)
-./build/frontend/server/simsel-web --config "$config" >>data/log/web.log 2>&1 & pids+=($!)
+./build/frontend/simsel-web --config "$config" >>data/log/web.log 2>&1 & pids+=($!)
 
 # Ready when the page's server holds the broker's state (bounded: 30 s).
 for _ in $(seq 1 150); do

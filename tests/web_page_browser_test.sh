@@ -3,20 +3,22 @@
 # frontend/web) as processes; headless chromium driven by playwright-core submits a job through
 # the form and follows the live view to the selected system (frontend/web/e2e/). Leaves a
 # screenshot of the live view at BUILD_DIR/web-page-live-view.png.
-# usage: web_page_browser_test.sh BUILD_DIR SOURCE_DIR
+# usage: web_page_browser_test.sh BUILD_DIR SOURCE_DIR SIMSEL_WEB
 set -euo pipefail
 build=$1
 src=$2
+simsel_web=$3
 source "$src/tests/processes_fixture.sh"
 [ -x /usr/bin/chromium ] || fail "/usr/bin/chromium is missing: run scripts/setup.sh"
 [ -d "$src/frontend/web/node_modules/playwright-core" ] || fail "frontend/web/node_modules is missing: run scripts/setup.sh (npm ci)"
 start_cluster
-"$build/frontend/server/simsel-web" --listen 127.0.0.1 --port 0 --broker "ipc://$work/clients" \
+"$simsel_web" --listen 127.0.0.1 --port 0 --broker "ipc://$work/clients" \
   --stats "ipc://$work/stats" --static-dir "$src/frontend/web" > "$work/web.out" 2>&1 & pids+=($!)
 port=""
 for _ in $(seq 1 100); do
   port=$(sed -n 's/^simsel-web listening on port \([0-9]*\)$/\1/p' "$work/web.out")
   [ -n "$port" ] && break
+  kill -0 "${pids[-1]}" 2>/dev/null || break
   sleep 0.1
 done
 [ -n "$port" ] || fail "simsel-web did not say its port: $(cat "$work/web.out")"

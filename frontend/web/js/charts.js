@@ -6,6 +6,7 @@ import uPlot from "../node_modules/uplot/dist/uPlot.esm.js";
 import { confidenceInterval } from "./live_figures.js";
 
 const WIDTH = 540, HEIGHT = 240, BLUE = "#2459c6";
+const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 2 });
 
 function width(container) {
   return Math.max(320, Math.min(WIDTH, container.clientWidth || WIDTH));
@@ -18,7 +19,7 @@ export class TimeLine {
       title, width: width(container), height: HEIGHT,
       scales: { x: { time: false } },
       series: [{ label: "wall s" }, { label, stroke: BLUE, width: 2 }],
-      axes: [{ label: "wall time (s)" }, { label }],
+      axes: [{ label: "wall time (s)" }, { label, size: 60, values: (_, ticks) => ticks.map((t) => compact.format(t)) }],
     }, [[], []], container);
   }
 

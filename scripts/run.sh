@@ -14,7 +14,7 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j2
 
 if [ "${1:-}" = "--once" ]; then
-  exec ./build/tools/simsel run --config "$config" "${2:-examples/tp-3249.toml}"
+  exec ./build/tools/simsel --config "$config" run "${2:-examples/tp-3249.toml}"
 fi
 
 # The [web] section of the config says where the page is served.

@@ -77,6 +77,16 @@ try {
   const csv = await page.evaluate(async (href) => (await fetch(href)).text(), csvLink);
   check(/^system,mu,sigma,replications,mean,stddev,selected/.test(csv), `CSV download: ${csv.slice(0, 200)}`);
   await page.screenshot({ path: screenshot, fullPage: true });
+
+  // The jobs list shows the job as succeeded; the example-job button runs a job in one click.
+  await page.goto(`${baseUrl}/#/jobs`);
+  await page.waitForSelector(`#jobs-table tr[data-job-id="${jobId}"] .state-succeeded`);
+  await page.goto(`${baseUrl}/#/submit`);
+  await page.click("#example-job");
+  await page.waitForURL((url) => /#\/jobs\/\d+$/.test(url.hash) && !url.hash.endsWith(`/${jobId}`));
+  await page.waitForFunction(() => document.querySelector('[data-testid="job-state"]')?.textContent === "succeeded");
+  const example = (await page.textContent('[data-testid="selected-index"]')).trim();
+  check(example === "#0", `the example job selected ${example}, not #0`);
   check(pageErrors.length === 0, `errors in the page: ${pageErrors.join("; ")}`);
   console.log(`page end-to-end: job ${jobId} succeeded, selected ${selected}; screenshot ${screenshot}`);
 } finally {

@@ -37,6 +37,13 @@ function specPath(key) {
   return key.slice(6);
 }
 
+// The common fields in the order a person decides them; others after, as the server lists them.
+const FIELD_ORDER = ["delta", "alpha", "n0", "seed", "crn", "maximize"];
+function fieldRank(path) {
+  const rank = FIELD_ORDER.indexOf(path);
+  return rank < 0 ? FIELD_ORDER.length : rank;
+}
+
 // Drops the inputs under `prefix` (their part of the form is being redrawn).
 function forget(form, prefix) {
   for (const key of [...form.inputs.keys()]) if (key.startsWith(prefix)) form.inputs.delete(key);
@@ -105,7 +112,8 @@ export class SubmitView {
     this.modelPart = el("div");
     this.procedurePart = el("div");
     this.formError = el("div", { class: "form-error", dataset: { testid: "form-error" } });
-    const common = Object.entries(catalog.fields || {}).map(([path, schema]) => field(this.form, `field:${path}`, path, schema));
+    const common = Object.entries(catalog.fields || {}).sort(([a], [b]) => fieldRank(a) - fieldRank(b))
+      .map(([path, schema]) => field(this.form, `field:${path}`, path, schema));
     this.root.replaceChildren(
       el("h1", {}, "New job"),
       el("form", { id: "job-form", novalidate: true, onsubmit: (e) => { e.preventDefault(); this.submit(); } },
@@ -173,8 +181,8 @@ export class SubmitView {
 
   renderProcedure() {
     const procedure = this.catalog.procedures.find((p) => p.name === this.procedureSelect.value);
-    document.getElementById("procedure-help").textContent =
-      `${procedure.help || ""}${procedure.guarantee === false ? " Fixed budget: no indifference-zone guarantee; delta and alpha are not used." : ""}`;
+    document.getElementById("procedure-help").textContent = [describe(procedure),
+      procedure.guarantee === false ? "Fixed budget: no indifference-zone guarantee; delta and alpha are not used." : ""].join(" ").trim();
     forget(this.form, "param:");
     this.procedurePart.replaceChildren(...Object.entries(procedure.params || {})
       .map(([name, schema]) => field(this.form, `param:${name}`, `params.${name}`, schema)));

@@ -13,18 +13,18 @@ std::uint64_t count(const nlohmann::json& object, const char* key) {
   return object.value(key, std::uint64_t{0});
 }
 
-bool ended(const std::string& state) {
-  return state == "succeeded" || state == "failed" || state == "cancelled";
-}
-
 nlohmann::json or_null(const std::optional<double>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
 
 }  // namespace
 
+bool is_final_state(std::string_view state) {
+  return state == "succeeded" || state == "failed" || state == "cancelled";
+}
+
 std::optional<double> stage_fraction(const nlohmann::json& document) {
-  if (ended(document.value("state", ""))) return 1.0;
+  if (is_final_state(document.value("state", ""))) return 1.0;
   const auto& progress = document.value("progress", nlohmann::json::object());
   const std::uint64_t rounds = count(progress, "rounds");
   if (rounds > 0) {
@@ -60,7 +60,7 @@ JobFigures LiveFigures::update(const nlohmann::json& document, double seconds) {
   figures.replications_per_second = document.value("replications_per_second", 0.0);
   figures.wall_seconds = document.value("wall_seconds", 0.0);
   figures.fraction = stage_fraction(document);
-  if (ended(figures.state)) {
+  if (is_final_state(figures.state)) {
     stage_starts_.erase(figures.job_id);
     figures.seconds_left = 0.0;
     return figures;

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace simsel {
 
@@ -27,6 +28,9 @@ struct JobFigures {
 
   nlohmann::json to_json() const;  // the fields above; unknown ones as null
 };
+
+// True for the states a job ends in: succeeded, failed, cancelled.
+bool is_final_state(std::string_view state);
 
 // The fraction of the current stage done, when the document tells: 1 once the job ended;
 // replications over n0 x systems in the first stage; completed rounds over rounds when the

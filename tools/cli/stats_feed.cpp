@@ -4,6 +4,7 @@
 
 #include "common/protocol/frames.h"
 #include "common/protocol/messages.h"
+#include "tools/cli/live_figures.h"
 
 namespace simsel {
 
@@ -67,8 +68,7 @@ std::vector<StatsUpdate> StatsFeed::next(std::chrono::milliseconds timeout) {
 }
 
 bool job_ended(const nlohmann::json& document) {
-  const std::string state = document.value("state", "");
-  return state == "succeeded" || state == "failed" || state == "cancelled";
+  return is_final_state(document.value("state", ""));
 }
 
 Result<nlohmann::json> follow_job(zmq::context_t& context, BrokerClient& client,

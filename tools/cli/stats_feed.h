@@ -40,6 +40,9 @@ class StatsFeed {
   // Waits at most `timeout` for updates newer than everything seen; empty when none came.
   std::vector<StatsUpdate> next(std::chrono::milliseconds timeout);
 
+  // The highest seq seen (the snapshot's, or the latest update's).
+  std::uint64_t seen_seq() const { return seen_seq_; }
+
  private:
   StatsFeed(zmq::socket_t subscriber, std::vector<std::string> topics);
   bool wanted(std::string_view topic) const;

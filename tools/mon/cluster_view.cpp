@@ -42,7 +42,7 @@ nlohmann::json ClusterView::apply(const StatsUpdate& update, double seconds) {
 bool ClusterView::all_ended(const std::vector<std::uint64_t>& job_ids) const {
   for (std::uint64_t id : job_ids) {
     auto it = jobs_.find(id);
-    if (it == jobs_.end() || !job_ended({{"state", it->second.state}})) return false;
+    if (it == jobs_.end() || !is_final_state(it->second.state)) return false;
   }
   return true;
 }

@@ -45,8 +45,25 @@ std::vector<std::string> subscriptions(const Options& options) {
   return topics;
 }
 
+// A PUB drops what a slow subscriber cannot take: with --until-done, the watched jobs that
+// have not ended are asked for directly, so a lost final update cannot keep simsel-mon waiting.
+// Returns the final documents found, as updates at the latest seq.
+std::vector<StatsUpdate> ended_by_status(BrokerClient& client, const StatsFeed& feed,
+                                         const ClusterView& view, const Options& options) {
+  std::vector<StatsUpdate> updates;
+  for (std::uint64_t id : options.job_ids) {
+    if (view.all_ended({id})) continue;
+    auto status = client.request("STATUS", {{"job_id", id}});
+    if (!status || !job_ended(status.value()["job"])) continue;
+    nlohmann::json job = status.value()["job"];
+    job["seq"] = feed.seen_seq();
+    updates.push_back({job_topic(id), "STATS", std::move(job)});
+  }
+  return updates;
+}
+
 // Prints updates until --count, --duration or --until-done says stop.
-int watch(StatsFeed& feed, const Options& options, bool table) {
+int watch(StatsFeed& feed, BrokerClient& client, const Options& options, bool table) {
   ClusterView view;
   std::uint64_t printed = 0;
   const auto deadline = Clock::now() + std::chrono::duration<double>(options.duration);
@@ -66,11 +83,18 @@ int watch(StatsFeed& feed, const Options& options, bool table) {
     }
   };
   show(feed.snapshot());
+  auto last_update = Clock::now();
   for (;;) {
     if (options.count && printed >= options.count) return 0;
     if (options.until_done && view.all_ended(options.job_ids)) return 0;
     if (options.duration > 0 && Clock::now() >= deadline) return 0;
-    show(feed.next(std::chrono::milliseconds(250)));
+    auto updates = feed.next(std::chrono::milliseconds(250));
+    if (!updates.empty()) last_update = Clock::now();
+    if (options.until_done && Clock::now() - last_update > std::chrono::seconds(2)) {
+      last_update = Clock::now();
+      updates = ended_by_status(client, feed, view, options);
+    }
+    show(updates);
   }
 }
 
@@ -126,7 +150,7 @@ int main(int argc, char** argv) {
       std::cerr << "simsel-mon: " << feed.error().message << "\n";
       return feed.error().code == 0 || feed.error().code >= 500 ? kUnreachable : kBadInput;
     }
-    return watch(feed.value(), options, !options.json && isatty(STDOUT_FILENO));
+    return watch(feed.value(), client, options, !options.json && isatty(STDOUT_FILENO));
   } catch (const std::exception& e) {
     std::cerr << "simsel-mon: " << e.what() << "\n";
     return kUnreachable;

@@ -1,6 +1,7 @@
 # Sourced by the end-to-end tests that run real processes: a scratch directory, fail(), and
 # start_cluster, which starts simsel-broker and a simsel-node with 2 threads on ipc endpoints
-# under $work (config: $work/cluster.toml). Every process started is killed on exit.
+# under $work (config: $work/cluster.toml), or start_broker and start_node one at a time.
+# Every process started is killed on exit.
 # Needs $build (the build directory) set by the sourcing script.
 work=$(mktemp -d)
 pids=()
@@ -12,7 +13,7 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-start_cluster() {
+start_broker() {
   cat > "$work/cluster.toml" <<TOML
 [broker]
 worker_endpoint = "ipc://$work/workers"
@@ -29,5 +30,13 @@ reconnect_min_ms = 100
 level = "warn"
 TOML
   "$build/broker/simsel-broker" --config "$work/cluster.toml" & pids+=($!)
+}
+
+start_node() {
   "$build/nodes/simsel-node" --config "$work/cluster.toml" & pids+=($!)
+}
+
+start_cluster() {
+  start_broker
+  start_node
 }

@@ -1,19 +1,29 @@
 // Browser end-to-end check of the page, driven by playwright-core in Debian's headless
-// chromium: submit a small job through the form (after a refused bad field), follow the live
-// view to "succeeded", reload mid-way without losing the picture, read the selected system and
-// save a screenshot. Exits non-zero with a message on any failure.
-// usage: node submit_and_watch.mjs BASE_URL SCREENSHOT.png
+// chromium: submit a small job through the form (after a refused bad field) to a cluster with
+// no worker yet, lose the server while the job waits (the page reconnects by itself), then let
+// a worker in, reload mid-way without losing the picture, follow the live view to "succeeded",
+// read the selected system and save a screenshot. Exits non-zero with a message on failure.
+// The script asks the test harness for the server restart and the worker by creating files in
+// CONTROL_DIR: "restart-web" (the harness restarts simsel-web on the same port) and
+// "start-node" (the harness starts simsel-node).
+// usage: node submit_and_watch.mjs BASE_URL SCREENSHOT.png CONTROL_DIR
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { chromium } from "playwright-core";
 
-const [baseUrl, screenshot] = process.argv.slice(2);
-if (!baseUrl || !screenshot) {
-  console.error("usage: node submit_and_watch.mjs BASE_URL SCREENSHOT.png");
+const [baseUrl, screenshot, controlDir] = process.argv.slice(2);
+if (!baseUrl || !screenshot || !controlDir) {
+  console.error("usage: node submit_and_watch.mjs BASE_URL SCREENSHOT.png CONTROL_DIR");
   process.exit(2);
 }
 
 function check(condition, message) {
   if (!condition) throw new Error(message);
 }
+
+const ask = (request) => writeFileSync(join(controlDir, request), "");
+// In the page: is the live view's connection "live" or "lost"?
+const connectionIs = (wanted) => document.querySelector('[data-testid="connection"]')?.dataset.state === wanted;
 
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
@@ -51,9 +61,19 @@ try {
   await page.waitForURL(/#\/jobs\/\d+$/);
   const jobId = Number(/#\/jobs\/(\d+)$/.exec(page.url())[1]);
 
-  // The live view: a banner names the procedure and stage. A reload mid-job keeps the picture
-  // (the survivors series still starts where it started) and the stream resumes.
-  await page.waitForFunction(() => /^KN (first stage|screening)/.test(document.querySelector('[data-testid="stage-banner"]')?.textContent || ""));
+  // No worker yet: the job waits, and the banner says so.
+  await page.waitForFunction(() => /^KN queued, waiting for workers/.test(document.querySelector('[data-testid="stage-banner"]')?.textContent || ""));
+  await page.waitForFunction(connectionIs, "live");
+
+  // The server goes away and comes back: the page shows the loss, then resumes by itself.
+  ask("restart-web");
+  await page.waitForFunction(connectionIs, "lost");
+  await page.waitForFunction(connectionIs, "live", { timeout: 30000 });
+
+  // A worker comes: the job runs. A reload keeps the picture (the survivors series still starts
+  // with the points seen while the job waited) and the stream resumes.
+  ask("start-node");
+  await page.waitForFunction(() => /^KN (first stage|screening|done)/.test(document.querySelector('[data-testid="stage-banner"]')?.textContent || ""));
   await page.reload();
   const savedKey = `simsel.job.${jobId}`;
   const firstSecond = await page.evaluate((key) => JSON.parse(sessionStorage.getItem(key)).series.seconds[0], savedKey);

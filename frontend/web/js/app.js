@@ -33,7 +33,7 @@ async function refreshCluster() {
   const summary = document.getElementById("cluster-summary");
   try {
     const cluster = await api.cluster();
-    summary.textContent = `${cluster.workers.length} workers · ${cluster.slots} slots · ${cluster.busy} busy · ${cluster.jobs_active} active jobs`;
+    summary.textContent = `workers ${cluster.workers.length} · slots ${cluster.slots} · busy ${cluster.busy} · active jobs ${cluster.jobs_active}`;
   } catch (e) {
     summary.textContent = `server: ${e.message}`;
   }

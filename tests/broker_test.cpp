@@ -77,18 +77,27 @@ TEST_CASE("a subscriber sees increasing sequence numbers", "[broker]") {
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   auto result = run_to_end(context, cluster, flowline_job(6, 3));
   REQUIRE(result["state"] == "succeeded");
-  std::vector<std::uint64_t> seqs;
+  std::vector<std::uint64_t> seqs, published_at;
   bool saw_job_update = false;
   while (auto frames = protocol::receive_frames(subscriber)) {
     REQUIRE(frames->parts.size() == 2);
     auto update = protocol::decode_document(protocol::view(frames->parts[1]));
     REQUIRE(update.ok());
     seqs.push_back(update->body["seq"]);
+    published_at.push_back(update->body["published_at"]);
     saw_job_update |= update->command == "STATS";
   }
   CHECK(saw_job_update);
   REQUIRE(seqs.size() >= 2);
   for (std::size_t i = 1; i < seqs.size(); ++i) CHECK(seqs[i] > seqs[i - 1]);
+  // published_at: the broker's wall clock in microseconds, never going back within a run.
+  const auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  CHECK(published_at.back() <= static_cast<std::uint64_t>(now_us));
+  CHECK(published_at.back() + 60'000'000 > static_cast<std::uint64_t>(now_us));
+  for (std::size_t i = 1; i < published_at.size(); ++i)
+    CHECK(published_at[i] >= published_at[i - 1]);
 }
 
 TEST_CASE("garbage from a rogue dealer gets errors while a real job continues", "[broker]") {
@@ -290,4 +299,72 @@ TEST_CASE("a node re-registers with a restarted broker", "[broker]") {
   }
   node.stop();
   node_thread.join();
+}
+
+TEST_CASE("RESULTS gives per-system statistics of live and ended jobs, also after a restart",
+          "[broker][store]") {
+  TempDir dir("results");
+  const auto spec = normal_job(6, 4);
+  nlohmann::json final_page, final_document;
+  {
+    zmq::context_t context;
+    LocalCluster cluster(context, test_config(Transport::kInproc, 1, dir.path), 1);
+    final_document = run_to_end(context, cluster, spec);
+    REQUIRE(final_document["state"] == "succeeded");
+    BrokerClient client(context, cluster.client_endpoint());
+    auto status = client.request("STATUS", {{"job_id", final_document["job_id"]}});
+    REQUIRE(status.ok());
+    CHECK(status.value()["spec"]["model"] == "normal");
+    CHECK(status.value()["spec"]["seed"] == 4);
+    auto page = client.request("RESULTS", {{"job_id", final_document["job_id"]}});
+    REQUIRE(page.ok());
+    final_page = page.value();
+    CHECK(final_page["final"] == true);
+    CHECK(final_page["systems"] == 6);
+    CHECK(final_page["selected"] == final_document["best"]["index"]);
+    REQUIRE(final_page["results"].size() == 6);
+    std::uint64_t used = 0;
+    for (const auto& row : final_page["results"]) {
+      used += row["replications"].get<std::uint64_t>();
+      CHECK(row["replications"].get<std::uint64_t>() >= 20);  // n0 of every system
+      CHECK(row["selected"] == (row["index"] == final_document["best"]["index"]));
+      CHECK(row["params"].contains("mu"));
+    }
+    CHECK(used == final_document["total_replications"]);
+    const auto& best_row =
+        final_page["results"][final_document["best"]["index"].get<std::size_t>()];
+    CHECK(best_row["mean"] == final_document["best"]["mean"]);
+    auto paged = client.request(
+        "RESULTS", {{"job_id", final_document["job_id"]}, {"offset", 4}, {"limit", 5}});
+    REQUIRE(paged.ok());
+    REQUIRE(paged.value()["results"].size() == 2);
+    CHECK(paged.value()["results"][0] == final_page["results"][4]);
+    auto bad_limit =
+        client.request("RESULTS", {{"job_id", final_document["job_id"]}, {"limit", 0}});
+    REQUIRE_FALSE(bad_limit.ok());
+    CHECK(bad_limit.error().code == 400);
+    CHECK(bad_limit.error().message.find("RESULTS.limit") != std::string::npos);
+    auto unknown = client.request("RESULTS", {{"job_id", 999}});
+    REQUIRE_FALSE(unknown.ok());
+    CHECK(unknown.error().code == 404);
+    // A job still running answers from its procedure: n0 of every system at least, soon.
+    auto running = client.request("SUBMIT", {{"spec", flowline_job(20, 1)}});
+    REQUIRE(running.ok());
+    auto live = client.request("RESULTS", {{"job_id", running.value()["job_id"]}, {"limit", 3}});
+    REQUIRE(live.ok());
+    CHECK(live.value()["final"] == false);
+    CHECK(live.value()["systems"] == 3249);
+    CHECK(live.value()["results"].size() == 3);
+    CHECK(live.value()["results"][0]["params"].contains("r1"));
+    REQUIRE(client.request("CANCEL", {{"job_id", running.value()["job_id"]}}).ok());
+  }
+  zmq::context_t context;
+  LocalCluster cluster(context, test_config(Transport::kInproc, 1, dir.path), 0);
+  BrokerClient client(context, cluster.client_endpoint());
+  auto again = client.request("RESULTS", {{"job_id", final_document["job_id"]}});
+  REQUIRE(again.ok());
+  CHECK(again.value()["results"] == final_page["results"]);
+  auto status = client.request("STATUS", {{"job_id", final_document["job_id"]}});
+  REQUIRE(status.ok());
+  CHECK(status.value()["spec"]["seed"] == 4);
 }

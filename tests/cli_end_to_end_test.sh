@@ -5,35 +5,9 @@
 set -euo pipefail
 build=$1
 src=$2
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-cat > "$work/cluster.toml" <<TOML
-[broker]
-worker_endpoint = "ipc://$work/workers"
-client_endpoint = "ipc://$work/clients"
-stats_endpoint = "ipc://$work/stats"
-data_dir = "$work/data"
-heartbeat_ms = 200
-[node]
-broker_endpoint = "ipc://$work/workers"
-threads = 2
-heartbeat_ms = 200
-reconnect_min_ms = 100
-[log]
-level = "warn"
-TOML
+source "$src/tests/processes_fixture.sh"
+start_cluster
 simsel() { "$build/tools/simsel" --config "$work/cluster.toml" "$@"; }
-
-"$build/broker/simsel-broker" --config "$work/cluster.toml" & pids+=($!)
-"$build/nodes/simsel-node" --config "$work/cluster.toml" & pids+=($!)
 
 id=$(simsel submit "$src/examples/normal-sc.toml")
 [[ $id =~ ^[0-9]+$ ]] || fail "submit printed '$id', not a job id"

@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "tools/cli/broker_client.h"
 #include "tools/cli/local_cluster.h"
+#include "tools/cli/stats_feed.h"
 
 namespace simsel::testing {
 

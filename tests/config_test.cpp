@@ -62,9 +62,32 @@ TEST_CASE("config errors name the file position and the key", "[config]") {
 }
 
 TEST_CASE("the shipped config files load", "[config]") {
-  for (const char* name : {"conf/broker.toml", "conf/node.toml", "conf/local.toml"}) {
+  for (const char* name :
+       {"conf/broker.toml", "conf/node.toml", "conf/local.toml", "conf/web.toml"}) {
     auto config = load_config(std::string(SIMSEL_SOURCE_DIR) + "/" + name);
     INFO(name);
     CHECK(config.ok());
   }
+}
+
+TEST_CASE("the web section: defaults, overrides, and errors with file:line", "[config][web]") {
+  auto defaults = parse_config("", "w.toml");
+  REQUIRE(defaults.ok());
+  CHECK(defaults->web.port == 8080);
+  CHECK(defaults->web.sse_heartbeat_ms == 15000);
+  CHECK(defaults->web.static_dir.empty());
+  auto config = parse_config(
+      "[web]\nport = 0\nmax_viewers = 10\nstatic_dir = \"/srv/page\"\nmax_body_bytes = 4096\n",
+      "w.toml");
+  REQUIRE(config.ok());
+  CHECK(config->web.port == 0);
+  CHECK(config->web.max_viewers == 10);
+  CHECK(config->web.static_dir == "/srv/page");
+  CHECK(config->web.max_body_bytes == 4096);
+  auto unknown = parse_config("[web]\nport = 80\nviewers = 3\n", "w.toml");
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.error().message == "w.toml:3:1: web.viewers: unknown key");
+  auto range = parse_config("[web]\nport = 70000\n", "w.toml");
+  REQUIRE_FALSE(range.ok());
+  CHECK(range.error().message == "w.toml:2:8: web.port: must be between 0 and 65535");
 }

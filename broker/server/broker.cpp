@@ -200,7 +200,11 @@ void Broker::publish_due(bool force_all) {
 }
 
 void Broker::publish(const std::string& topic, const std::string& command, nlohmann::json body) {
+  using namespace std::chrono;
   body["seq"] = ++seq_;
+  // Wall clock in microseconds, so a subscriber can measure delivery latency end to end.
+  body["published_at"] = static_cast<std::uint64_t>(
+      duration_cast<microseconds>(system_clock::now().time_since_epoch()).count());
   const std::string payload = protocol::encode(protocol::Document{command, std::move(body)});
   stats_socket_.send(zmq::buffer(topic), zmq::send_flags::sndmore);
   stats_socket_.send(zmq::buffer(payload), zmq::send_flags::none);
@@ -221,6 +225,11 @@ void Broker::retire_if_final(std::uint64_t job_id) {
   spdlog::info("job {}: {} after {} replications{}", job_id, to_string(job.state()),
                document.value("total_replications", std::uint64_t{0}),
                document.contains("error") ? " (" + document["error"].get<std::string>() + ")" : "");
+  try {
+    store_.save_results(job_id, job.system_results(0, job.system_count()));
+  } catch (const std::exception& e) {
+    spdlog::error("job {}: could not store its per-system results: {}", job_id, e.what());
+  }
   publish("job/" + std::to_string(job_id), "STATS", document);
   retired_[job_id] = std::move(document);
   last_published_.erase(job_id);
@@ -249,7 +258,9 @@ nlohmann::json Broker::cluster_document() const {
   return {{"workers", workers},
           {"slots", workers_.total_slots()},
           {"busy", busy},
-          {"jobs_active", jobs_.size()}};
+          {"jobs_active", jobs_.size()},
+          {"tasks_dispatched", next_task_id_ - 1},
+          {"replications_done", replications_done_}};
 }
 
 }  // namespace simsel

@@ -62,6 +62,8 @@ class Broker {
   protocol::Document list();
   protocol::Document cancel(const nlohmann::json& body);
   protocol::Document snapshot(const nlohmann::json& body);
+  protocol::Document results(const nlohmann::json& body);
+  const SystemResults* stored_results(std::uint64_t job_id);
 
   void advance_jobs();
   void accrue_capacity();
@@ -94,6 +96,15 @@ class Broker {
   std::uint64_t next_task_id_ = 1;
   std::uint64_t round_robin_job_ = 0;  // id of the job that last got a task
   std::uint64_t seq_ = 0;
+  std::uint64_t replications_done_ = 0;  // results received, over all workers and jobs
+  // The stored results last asked for, with the model that names their systems' parameters:
+  // a client paging through a large job reads the BLOB once.
+  struct StoredResults {
+    std::uint64_t job_id = 0;
+    SystemResults results;
+    std::unique_ptr<Model> model;
+  };
+  std::optional<StoredResults> results_cache_;
   std::map<std::uint64_t, double> last_published_;  // job id -> steady time
   double last_tick_ = 0;
   double last_accrual_ = 0;  // steady time up to which running jobs got their slot-seconds

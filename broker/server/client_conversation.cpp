@@ -1,7 +1,9 @@
 // The broker's side of the client conversation (docs/PROTOCOL.md): SUBMIT, STATUS, LIST,
-// CANCEL and SNAPSHOT, each answered with OK or ERROR carrying the request's request_id.
+// CANCEL, SNAPSHOT and RESULTS, each answered with OK or ERROR carrying the request's request_id.
 // A malformed request gets ERROR with a status code and a message naming the problem.
 #include <spdlog/spdlog.h>
+
+#include <limits>
 
 #include "broker/server/broker.h"
 
@@ -23,6 +25,21 @@ std::optional<std::uint64_t> job_id_field(const nlohmann::json& body) {
   if (it == body.end() || !is_non_negative_integer(*it)) return std::nullopt;
   return it->get<std::uint64_t>();
 }
+
+// Reads body.<name> as an integer in [min, max]; absent gives `fallback`.
+std::optional<std::uint64_t> count_field(const nlohmann::json& body, const char* name,
+                                         std::uint64_t fallback, std::uint64_t min,
+                                         std::uint64_t max) {
+  auto it = body.find(name);
+  if (it == body.end()) return fallback;
+  if (!is_non_negative_integer(*it)) return std::nullopt;
+  const auto value = it->get<std::uint64_t>();
+  if (value < min || value > max) return std::nullopt;
+  return value;
+}
+
+constexpr std::uint64_t kDefaultResultsLimit = 1000;
+constexpr std::uint64_t kMaxResultsLimit = 10000;
 
 }  // namespace
 
@@ -74,9 +91,10 @@ protocol::Document Broker::answer(const protocol::Document& request) {
   if (command == "LIST") return list();
   if (command == "CANCEL") return cancel(request.body);
   if (command == "SNAPSHOT") return snapshot(request.body);
-  return error_reply(
-      protocol::kBadMessage,
-      "unknown client command \"" + command + "\" (known: SUBMIT, STATUS, LIST, CANCEL, SNAPSHOT)");
+  if (command == "RESULTS") return results(request.body);
+  return error_reply(protocol::kBadMessage,
+                     "unknown client command \"" + command +
+                         "\" (known: SUBMIT, STATUS, LIST, CANCEL, SNAPSHOT, RESULTS)");
 }
 
 protocol::Document Broker::submit(const nlohmann::json& body) {
@@ -105,7 +123,10 @@ protocol::Document Broker::status(const nlohmann::json& body) {
     return error_reply(protocol::kBadMessage, "STATUS.job_id: expected non-negative integer");
   auto document = job_document(*id);
   if (!document) return error_reply(protocol::kUnknownJob, "no job " + std::to_string(*id));
-  return ok_reply({{"job", *document}});
+  auto live = jobs_.find(*id);
+  nlohmann::json spec = live != jobs_.end() ? live->second->spec().to_json()
+                                            : store_.load_spec(*id).value_or(nullptr);
+  return ok_reply({{"job", *document}, {"spec", std::move(spec)}});
 }
 
 protocol::Document Broker::list() {
@@ -143,6 +164,67 @@ protocol::Document Broker::snapshot(const nlohmann::json& body) {
     jobs = list().body["jobs"];
   }
   return ok_reply({{"seq", seq_}, {"jobs", jobs}, {"cluster", cluster_document()}});
+}
+
+const SystemResults* Broker::stored_results(std::uint64_t job_id) {
+  if (results_cache_ && results_cache_->job_id == job_id) return &results_cache_->results;
+  auto results = store_.load_results(job_id);
+  auto spec = store_.load_spec(job_id);
+  if (!results || !spec || !spec->is_object()) return nullptr;
+  auto model =
+      make_model(spec->value("model", std::string()), spec->value("systems", nlohmann::json()));
+  if (!model || model.value()->system_count() != results->size()) return nullptr;
+  results_cache_ = StoredResults{job_id, std::move(*results), std::move(model.value())};
+  return &results_cache_->results;
+}
+
+protocol::Document Broker::results(const nlohmann::json& body) {
+  auto id = job_id_field(body);
+  if (!id)
+    return error_reply(protocol::kBadMessage, "RESULTS.job_id: expected non-negative integer");
+  auto offset = count_field(body, "offset", 0, 0, std::numeric_limits<std::uint64_t>::max());
+  if (!offset)
+    return error_reply(protocol::kBadMessage, "RESULTS.offset: expected non-negative integer");
+  auto limit = count_field(body, "limit", kDefaultResultsLimit, 1, kMaxResultsLimit);
+  if (!limit)
+    return error_reply(protocol::kBadMessage,
+                       "RESULTS.limit: expected integer in 1.." + std::to_string(kMaxResultsLimit));
+  auto document = job_document(*id);
+  if (!document) return error_reply(protocol::kUnknownJob, "no job " + std::to_string(*id));
+  // A live job answers from its procedure; an ended one from the store.
+  const auto live = jobs_.find(*id);
+  const SystemResults* stored = live == jobs_.end() ? stored_results(*id) : nullptr;
+  if (live == jobs_.end() && stored == nullptr)
+    return error_reply(protocol::kUnknownJob, "job " + std::to_string(*id) +
+                                                  " has no per-system results (it ended before "
+                                                  "the broker kept them)");
+  const std::uint64_t systems = stored ? stored->size() : live->second->system_count();
+  const std::uint64_t begin = std::min(*offset, systems);
+  const std::uint64_t end = std::min(systems, begin + *limit);
+  // `source` holds systems from `first` on: all of them when stored, the page when live.
+  const SystemResults page = stored ? SystemResults{} : live->second->system_results(begin, end);
+  const SystemResults& source = stored ? *stored : page;
+  const std::uint64_t first = stored ? 0 : begin;
+  const Model* model = stored ? results_cache_->model.get() : nullptr;
+  nlohmann::json selected = nullptr;
+  if (document->contains("best")) selected = (*document)["best"]["index"];
+  nlohmann::json rows = nlohmann::json::array();
+  for (std::uint64_t system = begin; system < end; ++system) {
+    rows.push_back(
+        {{"index", system},
+         {"params", model ? model->system_params(system) : live->second->system_params(system)},
+         {"replications", source.replications[system - first]},
+         {"mean", source.mean[system - first]},
+         {"stddev", source.stddev[system - first]},
+         {"selected", selected == system}});
+  }
+  return ok_reply({{"job_id", *id},
+                   {"final", stored != nullptr},
+                   {"state", (*document)["state"]},
+                   {"systems", systems},
+                   {"offset", begin},
+                   {"selected", selected},
+                   {"results", std::move(rows)}});
 }
 
 }  // namespace simsel

@@ -191,6 +191,15 @@ nlohmann::json Job::estimate_json(const SystemEstimate& estimate) const {
           {"replications", estimate.replications}};
 }
 
+SystemResults Job::system_results(std::uint64_t begin, std::uint64_t end) const {
+  SystemResults results;
+  for (std::uint64_t system = begin; system < end; ++system) {
+    const SystemEstimate estimate = procedure_->estimate(system);
+    results.push_back(estimate.replications, estimate.mean, estimate.stddev);
+  }
+  return results;
+}
+
 nlohmann::json Job::document(double now) const {
   const double end = is_final(state_) ? finished_at_ : now;
   const auto progress = procedure_->progress();

@@ -13,6 +13,7 @@
 #include "broker/procedures/procedure.h"
 #include "broker/sampling/sample_store.h"
 #include "broker/sampling/sampling_plan.h"
+#include "broker/store/system_results.h"
 #include "common/jobspec/job_spec.h"
 #include "common/protocol/messages.h"
 #include "nodes/models/model.h"
@@ -61,6 +62,11 @@ class Job {
 
   // The job document of docs/PROTOCOL.md.
   nlohmann::json document(double now) const;
+  // The procedure's current estimates of systems [begin, end) (its final ones once the job
+  // ended). REQUIRES: begin <= end <= system_count()
+  SystemResults system_results(std::uint64_t begin, std::uint64_t end) const;
+  std::uint64_t system_count() const { return model_->system_count(); }
+  nlohmann::json system_params(std::uint64_t system) const { return model_->system_params(system); }
   // Replications per second, smoothed over the last publish intervals.
   double replication_rate() const { return rate_per_second_; }
   // `now` on the steady clock (seconds), once per publish interval.

@@ -86,6 +86,7 @@ void Broker::on_result(WorkerSession& worker, const protocol::TaskResult& result
   in_flight_.erase(it);
   if (WorkerSession* holder = workers_.find(done.worker)) holder->in_flight.erase(result.task_id);
   worker.replications_done += done.task.replication_count();
+  replications_done_ += done.task.replication_count();
 
   auto job = jobs_.find(done.task.job_id);
   if (job == jobs_.end()) return;  // the job ended meanwhile

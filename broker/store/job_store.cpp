@@ -19,6 +19,10 @@ struct Statement {
   void bind(int index, std::uint64_t value) {
     sqlite3_bind_int64(handle, index, static_cast<sqlite3_int64>(value));
   }
+  void bind_blob(int index, const std::string& bytes) {
+    sqlite3_bind_blob(handle, index, bytes.data(), static_cast<int>(bytes.size()),
+                      SQLITE_TRANSIENT);
+  }
   void bind(int index, const std::string& text) {
     sqlite3_bind_text(handle, index, text.c_str(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
   }
@@ -50,6 +54,7 @@ JobStore::JobStore(const std::filesystem::path& file) {
       " job_id INTEGER PRIMARY KEY, state TEXT NOT NULL, spec TEXT NOT NULL,"
       " document TEXT NOT NULL, updated_at REAL NOT NULL DEFAULT (((julianday('now') - 2440587.5) "
       "* 86400.0)))");
+  exec("CREATE TABLE IF NOT EXISTS results (job_id INTEGER PRIMARY KEY, systems BLOB NOT NULL)");
 }
 
 JobStore::~JobStore() {
@@ -99,6 +104,32 @@ std::vector<StoredJob> JobStore::load_all() const {
     jobs.push_back(std::move(job));
   }
   return jobs;
+}
+
+std::optional<nlohmann::json> JobStore::load_spec(std::uint64_t job_id) const {
+  Statement statement(db_, "SELECT spec FROM jobs WHERE job_id = ?");
+  statement.bind(1, job_id);
+  if (sqlite3_step(statement.handle) != SQLITE_ROW) return std::nullopt;
+  return nlohmann::json::parse(statement.text(0), nullptr, false);
+}
+
+void JobStore::save_results(std::uint64_t job_id, const SystemResults& results) {
+  Statement statement(db_, "INSERT OR REPLACE INTO results (job_id, systems) VALUES (?, ?)");
+  statement.bind(1, job_id);
+  statement.bind_blob(2, pack_system_results(results));
+  step_done(db_, statement);
+}
+
+std::optional<SystemResults> JobStore::load_results(std::uint64_t job_id) const {
+  Statement statement(db_, "SELECT systems FROM results WHERE job_id = ?");
+  statement.bind(1, job_id);
+  if (sqlite3_step(statement.handle) != SQLITE_ROW) return std::nullopt;
+  const auto* bytes = static_cast<const char*>(sqlite3_column_blob(statement.handle, 0));
+  const auto size = static_cast<std::size_t>(sqlite3_column_bytes(statement.handle, 0));
+  auto results = unpack_system_results(std::string_view(bytes ? bytes : "", size));
+  if (!results)
+    throw std::runtime_error("job " + std::to_string(job_id) + ": " + results.error().message);
+  return std::move(results.value());
 }
 
 std::uint64_t JobStore::max_job_id() const {

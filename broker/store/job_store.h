@@ -1,13 +1,17 @@
-// JobStore: the broker's SQLite file of jobs — spec, state and latest job document — so that
-// jobs and their results outlive the broker process. One connection, used by the broker loop
-// only (not thread-safe). Writes happen on submit and on every state change, not per result.
+// JobStore: the broker's SQLite file of jobs — spec, state, latest job document and, once a
+// job ends, its per-system results (one compact BLOB, see system_results.h) — so that jobs and
+// their results outlive the broker process. One connection, used by the broker loop only (not
+// thread-safe). Writes happen on submit and on every state change, not per result.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "broker/store/system_results.h"
 
 struct sqlite3;
 
@@ -31,6 +35,11 @@ class JobStore {
   void insert(std::uint64_t job_id, const nlohmann::json& spec, const nlohmann::json& document);
   void update(std::uint64_t job_id, const std::string& state, const nlohmann::json& document);
   std::vector<StoredJob> load_all() const;
+  // The spec of a job; empty if the job is unknown.
+  std::optional<nlohmann::json> load_spec(std::uint64_t job_id) const;
+  // Per-system results of an ended job (replaces any earlier ones); empty if none were kept.
+  void save_results(std::uint64_t job_id, const SystemResults& results);
+  std::optional<SystemResults> load_results(std::uint64_t job_id) const;
   std::uint64_t max_job_id() const;
 
  private:

@@ -113,6 +113,21 @@ void read_node(KeyReader& keys, NodeConfig& node) {
   keys.u32("reconnect_max_ms", node.reconnect_max_ms, 1, 3'600'000);
 }
 
+void read_web(KeyReader& keys, WebConfig& web) {
+  keys.string("listen_address", web.listen_address);
+  keys.u32("port", web.port, 0, 65535);
+  keys.string("broker_client_endpoint", web.broker_client_endpoint);
+  keys.string("broker_stats_endpoint", web.broker_stats_endpoint);
+  keys.string("static_dir", web.static_dir);
+  keys.u64("max_body_bytes", web.max_body_bytes, 1024, 1ull << 30);
+  keys.u32("max_viewers", web.max_viewers, 1, 1'000'000);
+  keys.u32("sse_heartbeat_ms", web.sse_heartbeat_ms, 10, 3'600'000);
+  keys.u32("sse_queue_events", web.sse_queue_events, 1, 1'000'000);
+  keys.u32("sse_replay_events", web.sse_replay_events, 1, 1'000'000);
+  keys.u32("broker_timeout_ms", web.broker_timeout_ms, 10, 600'000);
+  keys.u32("resync_after_ms", web.resync_after_ms, 100, 600'000);
+}
+
 }  // namespace
 
 Result<Config> parse_config(std::string_view toml_text, std::string_view source_name) {
@@ -131,6 +146,9 @@ Result<Config> parse_config(std::string_view toml_text, std::string_view source_
   keys.enter(root, "node");
   read_node(keys, config.node);
   keys.leave();
+  keys.enter(root, "web");
+  read_web(keys, config.web);
+  keys.leave();
   keys.enter(root, "log");
   keys.string("level", config.log_level);
   keys.leave();
@@ -140,9 +158,9 @@ Result<Config> parse_config(std::string_view toml_text, std::string_view source_
                        ": log.level: must be one of trace, debug, info, warn, error, off");
   for (const auto& entry : root) {
     const toml::key& key = entry.first;
-    if (key != "broker" && key != "node" && key != "log")
+    if (key != "broker" && key != "node" && key != "web" && key != "log")
       problems.push_back(where(source_name, key.source()) + ": " + std::string(key.str()) +
-                         ": unknown section (known: broker, node, log)");
+                         ": unknown section (known: broker, node, web, log)");
   }
   if (!problems.empty()) {
     std::string message;

@@ -1,4 +1,5 @@
-// Process configuration (conf/*.toml): the broker's and the node's settings, loaded from TOML.
+// Process configuration (conf/*.toml): the broker's, the node's and the web front's settings,
+// loaded from TOML.
 // Every key has a default (documented in conf/*.toml); an unknown key, a wrong type or an
 // out-of-range value is an error naming file:line:column and the key path.
 #pragma once
@@ -35,9 +36,25 @@ struct NodeConfig {
   std::uint32_t reconnect_max_ms = 32000;
 };
 
+struct WebConfig {
+  std::string listen_address = "127.0.0.1";
+  std::uint32_t port = 8080;  // 0: any free port (tests)
+  std::string broker_client_endpoint = "tcp://127.0.0.1:5556";
+  std::string broker_stats_endpoint = "tcp://127.0.0.1:5557";
+  std::string static_dir;  // empty: frontend/web in the source tree
+  std::uint64_t max_body_bytes = 1ull << 20;
+  std::uint32_t max_viewers = 2000;          // open SSE streams, at most
+  std::uint32_t sse_heartbeat_ms = 15000;    // comment line when a stream is quiet this long
+  std::uint32_t sse_queue_events = 256;      // unsent events per stream before it is dropped
+  std::uint32_t sse_replay_events = 512;     // events kept per stream for Last-Event-ID
+  std::uint32_t broker_timeout_ms = 5000;    // a broker request unanswered this long: 503
+  std::uint32_t resync_after_ms = 3000;      // no fresh update this long: new snapshot
+};
+
 struct Config {
   BrokerConfig broker;
   NodeConfig node;
+  WebConfig web;
   std::string log_level = "info";  // trace, debug, info, warn, error, off
 };
 

@@ -335,7 +335,7 @@ Result<Document> decode_document(std::string_view frame) {
 
 bool is_client_request(std::string_view command) {
   return command == "SUBMIT" || command == "STATUS" || command == "LIST" || command == "CANCEL" ||
-         command == "SNAPSHOT";
+         command == "SNAPSHOT" || command == "RESULTS";
 }
 
 std::string_view command_name(const WorkerMessage& message) {

@@ -81,14 +81,14 @@ Result<WorkerMessage> decode_worker_message(std::string_view frame);
 
 // ---- Client conversation and stats stream: a command and a JSON body ----
 struct Document {
-  std::string command;  // SUBMIT, STATUS, LIST, CANCEL, SNAPSHOT, OK, ERROR, STATS, CLUSTER
+  std::string command;  // SUBMIT, STATUS, LIST, CANCEL, SNAPSHOT, RESULTS, OK, ERROR, STATS, CLUSTER
   nlohmann::json body = nlohmann::json::object();
 };
 
 std::string encode(const Document& message);
 Result<Document> decode_document(std::string_view frame);
 
-// Is `command` one of the client requests (SUBMIT, STATUS, LIST, CANCEL, SNAPSHOT)?
+// Is `command` one of the client requests (SUBMIT, STATUS, LIST, CANCEL, SNAPSHOT, RESULTS)?
 bool is_client_request(std::string_view command);
 
 // The name of a worker message's command, e.g. "TASK", for logs.

@@ -13,8 +13,8 @@
 
 #include "common/protocol/frames.h"
 #include "common/protocol/messages.h"
-#include "tools/cli/broker_client.h"
 #include "tools/cli/local_cluster.h"
+#include "tools/cli/stats_feed.h"
 
 using namespace simsel;
 using Clock = std::chrono::steady_clock;

@@ -12,6 +12,7 @@
 #include "tools/cli/broker_client.h"
 #include "tools/cli/local_cluster.h"
 #include "tools/cli/report.h"
+#include "tools/cli/stats_feed.h"
 
 namespace {
 
@@ -48,12 +49,18 @@ int show(const nlohmann::json& document, bool json) {
   return exit_code_for(document);
 }
 
+double steady_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
 // Follows a job, drawing the progress line on a terminal; returns the final document.
 Result<nlohmann::json> follow(zmq::context_t& context, BrokerClient& client,
                               const std::string& stats, std::uint64_t job_id) {
   const bool terminal = isatty(STDERR_FILENO);
+  LiveFigures figures;
   auto final = follow_job(context, client, stats, job_id, [&](const nlohmann::json& document) {
-    if (terminal) std::cerr << "\r\033[K" << progress_line(document) << std::flush;
+    const JobFigures now = figures.update(document, steady_seconds());
+    if (terminal) std::cerr << "\r\033[K" << progress_line(now) << std::flush;
   });
   if (terminal) std::cerr << "\n";
   return final;
@@ -99,7 +106,9 @@ int remote(const std::string& command, Options& options, const Config& config) {
     if (options.json) {
       std::cout << reply.value()["jobs"].dump(2) << "\n";
     } else {
-      for (const auto& job : reply.value()["jobs"]) std::cout << progress_line(job) << "\n";
+      LiveFigures figures;
+      for (const auto& job : reply.value()["jobs"])
+        std::cout << progress_line(figures.update(job, steady_seconds())) << "\n";
     }
     return 0;
   }

@@ -18,17 +18,26 @@ std::uint64_t count(const nlohmann::json& document, const char* key) {
   return document.value(key, std::uint64_t{0});
 }
 
+std::string progress_bar(double fraction) {
+  constexpr int kWidth = 20;
+  const int filled = static_cast<int>(fraction * kWidth + 0.5);
+  return "[" + std::string(filled, '#') + std::string(kWidth - filled, '-') + "] " +
+         fixed(100 * fraction, 0) + "%";
+}
+
 }  // namespace
 
-std::string progress_line(const nlohmann::json& document) {
-  const auto& progress = document.value("progress", nlohmann::json::object());
-  return "job " + std::to_string(count(document, "job_id")) + " " + document.value("state", "") +
-         " | " + document.value("procedure", "") + " " + progress.value("stage", "") +
-         " | survivors " + std::to_string(progress.value("survivors", std::uint64_t{0})) + "/" +
-         std::to_string(count(document, "systems")) + " | " +
-         std::to_string(count(document, "simulated_replications")) + " reps | " +
-         fixed(document.value("replications_per_second", 0.0), 0) + " reps/s | " +
-         fixed(document.value("wall_seconds", 0.0), 1) + " s";
+std::string progress_line(const JobFigures& figures) {
+  std::string line = "job " + std::to_string(figures.job_id) + " " + figures.state + " | " +
+                     figures.procedure + " " + figures.stage;
+  if (figures.fraction) line += " " + progress_bar(*figures.fraction);
+  line += " | survivors " + std::to_string(figures.survivors) + "/" +
+          std::to_string(figures.systems) + " | " + std::to_string(figures.replications) +
+          " reps | " + fixed(figures.replications_per_second, 0) + " reps/s | " +
+          duration_words(figures.wall_seconds);
+  if (figures.seconds_left && figures.state == "running")
+    line += " | stage left " + duration_words(*figures.seconds_left);
+  return line;
 }
 
 void print_result(std::ostream& out, const nlohmann::json& document) {

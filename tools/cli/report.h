@@ -4,10 +4,13 @@
 #include <iosfwd>
 #include <nlohmann/json.hpp>
 
+#include "tools/cli/live_figures.h"
+
 namespace simsel {
 
-// "kn first stage | survivors 8/10 | 12,345 reps | 45,678 reps/s | 1.2 s"
-std::string progress_line(const nlohmann::json& document);
+// "job 3 running | kn first stage [#####-----] 50% | survivors 8/10 | 12345 reps |
+//  45678 reps/s | 1.2 s | stage left 1.3 s" (the bar and the time left when known)
+std::string progress_line(const JobFigures& figures);
 
 // The human-readable result of a job (any state).
 void print_result(std::ostream& out, const nlohmann::json& document);

@@ -1,0 +1,182 @@
+// See catalog.h. Models describe themselves (nodes/models); procedures are listed by the
+// registry, and their help and parameters are described here, following docs/JOBSPEC.md.
+#include "frontend/server/catalog.h"
+
+#include <map>
+#include <string>
+
+#include "broker/procedures/procedure.h"
+#include "nodes/models/model.h"
+
+namespace simsel::web {
+namespace {
+
+using nlohmann::json;
+
+json field(const char* type, json default_value, const char* help) {
+  json described = {{"type", type}, {"help", help}};
+  if (!default_value.is_null()) described["default"] = std::move(default_value);
+  return described;
+}
+
+json common_fields() {
+  json delta =
+      field("number", 0.1, "indifference zone: differences smaller than delta do not matter");
+  delta["exclusiveMinimum"] = 0;
+  json alpha = field("number", 0.05, "the guarantee holds with probability at least 1 - alpha");
+  alpha["exclusiveMinimum"] = 0;
+  alpha["maximum"] = 1;
+  json n0 = field("integer", 20, "first-stage replications per system");
+  n0["minimum"] = 2;
+  json seed = field("integer", 1, "the job's random seed: same seed, same answer");
+  seed["minimum"] = 0;
+  json max_replications =
+      field("integer", nullptr, "fail the job once the procedure has used this many replications");
+  max_replications["minimum"] = 1;
+  json max_wall = field("number", nullptr, "fail the job after this wall time, seconds");
+  max_wall["exclusiveMinimum"] = 0;
+  return {
+      {"delta", delta},
+      {"alpha", alpha},
+      {"n0", n0},
+      {"seed", seed},
+      {"crn", field("boolean", false,
+                    "common random numbers: replication r of every system draws the same stream")},
+      {"maximize",
+       field("boolean", nullptr, "larger mean is better; absent: the model's own sense")},
+      {"limits.max_replications", max_replications},
+      {"limits.max_wall_seconds", max_wall}};
+}
+
+json procedure_entry(const std::string& name) {
+  static const json kBudget = {{"type", "integer"},
+                               {"required", true},
+                               {"help", "total replications N over all systems; at least n0 * k"}};
+  static const std::map<std::string, json> kKnown = {
+      {"rinott",
+       {{"help",
+         "Rinott (1978) two-stage: n0 of every system, then N_i from the first-stage variance"},
+        {"guarantee", true},
+        {"params", json::object()}}},
+      {"kn",
+       {{"help", "Kim and Nelson (2001) fully sequential: eliminates clearly worse systems early"},
+        {"guarantee", true},
+        {"params", json::object()}}},
+      {"equal",
+       {{"help", "equal allocation of a fixed budget; the best sample mean wins"},
+        {"guarantee", false},
+        {"params", {{"budget", kBudget}}}}},
+      {"ocba",
+       {{"help", "optimal computing budget allocation (Chen et al. 2000) of a fixed budget"},
+        {"guarantee", false},
+        {"params",
+         {{"budget", kBudget},
+          {"increment",
+           {{"type", "integer"},
+            {"minimum", 1},
+            {"help",
+             "replications added per allocation round; default max(k, (N - n0 k)/100)"}}}}}}},
+  };
+  json entry = {{"name", name}};
+  auto known = kKnown.find(name);
+  if (known == kKnown.end()) {
+    entry.update({{"help", "see docs/JOBSPEC.md"}, {"params", json::object()}});
+  } else {
+    entry.update(known->second);
+  }
+  return entry;
+}
+
+json build_models_document() {
+  json models = json::array();
+  for (const ModelInfo& info : model_catalog()) {
+    models.push_back({{"name", info.name},
+                      {"description", info.description},
+                      {"larger_is_better", info.larger_is_better},
+                      {"schema", info.schema}});
+  }
+  json procedures = json::array();
+  for (const std::string& name : procedure_names()) procedures.push_back(procedure_entry(name));
+  return {{"models", models}, {"procedures", procedures}, {"fields", common_fields()}};
+}
+
+json operation(const char* summary, std::map<std::string, const char*> responses,
+               bool job_id = false) {
+  json described = {{"summary", summary}, {"responses", json::object()}};
+  for (const auto& [code, text] : responses) described["responses"][code] = {{"description", text}};
+  if (job_id) {
+    described["parameters"] = json::array({{{"name", "id"},
+                                            {"in", "path"},
+                                            {"required", true},
+                                            {"schema", {{"type", "integer"}, {"minimum", 1}}}}});
+  }
+  return described;
+}
+
+json build_openapi_document() {
+  const char* kStream = "text/event-stream of snapshot, stats and cluster events";
+  json paths = {
+      {"/api/jobs",
+       {{"post", operation("Submit a job spec (JSON)",
+                           {{"202", "accepted; Location: /api/jobs/{id}"},
+                            {"400", "not a valid job spec; the error names the field"},
+                            {"413", "body too large"},
+                            {"503", "broker unreachable"}})},
+        {"get",
+         operation("All jobs", {{"200", "{jobs: [job document]}"}, {"503", "not synced"}})}}},
+      {"/api/jobs/{id}",
+       {{"get", operation("One job: document, spec, progress, result",
+                          {{"200", "job document"}, {"404", "unknown job"}}, true)},
+        {"delete",
+         operation("Cancel a job",
+                   {{"200", "job document"}, {"404", "unknown job"}, {"409", "already ended"}},
+                   true)}}},
+      {"/api/jobs/{id}/results",
+       {{"get",
+         operation(
+             "Per-system statistics, paged (offset, limit)",
+             {{"200", "results page"}, {"400", "bad offset or limit"}, {"404", "unknown job"}},
+             true)}}},
+      {"/api/jobs/{id}/result.csv",
+       {{"get",
+         operation("Per-system final statistics as CSV",
+                   {{"200", "text/csv"}, {"404", "unknown job"}, {"409", "not ended"}}, true)}}},
+      {"/api/jobs/{id}/events",
+       {{"get", operation("Live updates of one job (Last-Event-ID or ?last_event_id= resumes)",
+                          {{"200", kStream}, {"404", "unknown job"}, {"503", "too many viewers"}},
+                          true)}}},
+      {"/api/events",
+       {{"get", operation("Live updates of every job and the cluster",
+                          {{"200", kStream}, {"503", "too many viewers"}})}}},
+      {"/api/cluster", {{"get", operation("Workers and slots", {{"200", "cluster view"}})}}},
+      {"/api/models",
+       {{"get",
+         operation("Models, procedures and job fields with schemas", {{"200", "catalog"}})}}},
+      {"/api/openapi.json", {{"get", operation("This document", {{"200", "OpenAPI 3.0"}})}}},
+      {"/healthz",
+       {{"get",
+         operation("Liveness and broker sync", {{"200", "synced"}, {"503", "not synced"}})}}},
+      {"/metrics", {{"get", operation("Prometheus metrics", {{"200", "text format 0.0.4"}})}}},
+  };
+  return {
+      {"openapi", "3.0.3"},
+      {"info",
+       {{"title", "simsel web API"},
+        {"version", "1"},
+        {"description", "Ranking-and-selection jobs over a simsel cluster; see docs/HTTP_API.md"}}},
+      {"paths", paths}};
+}
+
+}  // namespace
+
+const nlohmann::json& models_document() {
+  static const json document = build_models_document();
+  return document;
+}
+
+const nlohmann::json& openapi_document() {
+  static const json document = build_openapi_document();
+  return document;
+}
+
+}  // namespace simsel::web

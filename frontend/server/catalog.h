@@ -1,0 +1,14 @@
+// The self-description of simsel-web: GET /api/models (models with their parameter schemas,
+// procedures with theirs, the common job-spec fields, each with type, default and help: what a
+// job form needs) and GET /api/openapi.json (an OpenAPI 3.0 description of every route).
+// Built once from the model catalog and the procedure registry; pure values.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+namespace simsel::web {
+
+const nlohmann::json& models_document();
+const nlohmann::json& openapi_document();
+
+}  // namespace simsel::web

@@ -124,7 +124,9 @@ class SseClient {
                             [&](const boost::system::error_code& error, std::size_t n) {
                               done = true;
                               got = n;
-                              if (error) closed_ = true;
+                              // A cancelled read (our timeout) is not the end of the stream.
+                              if (error && error != boost::asio::error::operation_aborted)
+                                closed_ = true;
                             });
     io_.restart();
     io_.run_for(timeout);

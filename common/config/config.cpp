@@ -124,6 +124,7 @@ void read_web(KeyReader& keys, WebConfig& web) {
   keys.u32("sse_heartbeat_ms", web.sse_heartbeat_ms, 10, 3'600'000);
   keys.u32("sse_queue_events", web.sse_queue_events, 1, 1'000'000);
   keys.u32("sse_replay_events", web.sse_replay_events, 1, 1'000'000);
+  keys.u32("sse_send_buffer_bytes", web.sse_send_buffer_bytes, 0, 64u << 20);
   keys.u32("broker_timeout_ms", web.broker_timeout_ms, 10, 600'000);
   keys.u32("resync_after_ms", web.resync_after_ms, 100, 600'000);
 }

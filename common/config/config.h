@@ -47,6 +47,7 @@ struct WebConfig {
   std::uint32_t sse_heartbeat_ms = 15000;    // comment line when a stream is quiet this long
   std::uint32_t sse_queue_events = 256;      // unsent events per stream before it is dropped
   std::uint32_t sse_replay_events = 512;     // events kept per stream for Last-Event-ID
+  std::uint32_t sse_send_buffer_bytes = 0;   // kernel send buffer per stream; 0: system default
   std::uint32_t broker_timeout_ms = 5000;    // a broker request unanswered this long: 503
   std::uint32_t resync_after_ms = 3000;      // no fresh update this long: new snapshot
 };

@@ -269,9 +269,9 @@ void Api::start_stream(std::uint64_t stream, std::optional<std::uint64_t> last_i
   if (last_id) catch_up = hub_.replay(stream, *last_id);
   if (!catch_up) catch_up = std::vector<Frame>{hub_.snapshot(snapshot)};
   metrics_.count_response(200);
-  auto session = std::make_shared<SseSession>(reply.session().take_stream(), hub_, stream,
-                                              config_.sse_queue_events,
-                                              [this] { metrics_.count_dropped_viewer(); });
+  auto session = std::make_shared<SseSession>(
+      reply.session().take_stream(), hub_, stream, config_.sse_queue_events,
+      config_.sse_send_buffer_bytes, [this] { metrics_.count_dropped_viewer(); });
   session->start(std::move(*catch_up));
 }
 

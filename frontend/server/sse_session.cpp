@@ -24,12 +24,18 @@ std::string sse_response_header() {
 }
 
 SseSession::SseSession(boost::beast::tcp_stream stream, EventHub& hub, std::uint64_t stream_key,
-                       std::size_t max_queue, std::function<void()> on_drop)
+                       std::size_t max_queue, std::uint32_t send_buffer_bytes,
+                       std::function<void()> on_drop)
     : stream_(std::move(stream)),
       hub_(hub),
       stream_key_(stream_key),
       max_queue_(max_queue),
-      on_drop_(std::move(on_drop)) {}
+      on_drop_(std::move(on_drop)) {
+  boost::system::error_code ignored;
+  if (send_buffer_bytes > 0)
+    stream_.socket().set_option(
+        boost::asio::socket_base::send_buffer_size(static_cast<int>(send_buffer_bytes)), ignored);
+}
 
 void SseSession::start(std::vector<Frame> catch_up) {
   stream_.expires_never();

@@ -23,8 +23,9 @@ namespace simsel::web {
 class SseSession final : public EventSink, public std::enable_shared_from_this<SseSession> {
  public:
   // `on_drop` runs when the session is closed for falling behind.
+  // `send_buffer_bytes`: the socket's kernel send buffer (0: leave the system's default).
   SseSession(boost::beast::tcp_stream stream, EventHub& hub, std::uint64_t stream_key,
-             std::size_t max_queue, std::function<void()> on_drop);
+             std::size_t max_queue, std::uint32_t send_buffer_bytes, std::function<void()> on_drop);
 
   // Subscribes to the hub and writes the header and the catch-up frames.
   void start(std::vector<Frame> catch_up);

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# End to end with real processes: simsel-broker, simsel-node and simsel-web (port 0, its port
+# read from its first line of output), driven with curl: submit, job resource, SSE stream,
+# result.csv, cancel, errors, metrics, static page.
+# usage: web_end_to_end_test.sh BUILD_DIR SOURCE_DIR
+set -euo pipefail
+build=$1
+src=$2
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+cat > "$work/cluster.toml" <<TOML
+[broker]
+worker_endpoint = "ipc://$work/workers"
+client_endpoint = "ipc://$work/clients"
+stats_endpoint = "ipc://$work/stats"
+data_dir = "$work/data"
+heartbeat_ms = 200
+publish_hz = 50
+[node]
+broker_endpoint = "ipc://$work/workers"
+threads = 2
+heartbeat_ms = 200
+[web]
+port = 0
+broker_client_endpoint = "ipc://$work/clients"
+broker_stats_endpoint = "ipc://$work/stats"
+static_dir = "$work/page"
+[log]
+level = "warn"
+TOML
+mkdir -p "$work/page"
+echo '<!doctype html><title>simsel page</title>' > "$work/page/index.html"
+
+"$build/broker/simsel-broker" --config "$work/cluster.toml" & pids+=($!)
+"$build/nodes/simsel-node" --config "$work/cluster.toml" & pids+=($!)
+"$build/frontend/simsel-web" --config "$work/cluster.toml" > "$work/web.out" & pids+=($!)
+for _ in $(seq 100); do grep -q "listening on port" "$work/web.out" 2>/dev/null && break; sleep 0.1; done
+port=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$work/web.out")
+[[ $port =~ ^[0-9]+$ ]] || fail "simsel-web did not print its port"
+base="http://127.0.0.1:$port"
+for _ in $(seq 100); do [[ $(curl -s -o /dev/null -w '%{http_code}' "$base/healthz") == 200 ]] && break; sleep 0.1; done
+[[ $(curl -s -o /dev/null -w '%{http_code}' "$base/healthz") == 200 ]] || fail "healthz never 200"
+
+# KN on the 605-system flow line (L=12): long enough (about a second) to stream several updates.
+job='{"model":"tp","procedure":"kn","seed":5,"crn":true,"delta":0.2,"n0":10,"systems":{"generator":"flowline","L":12}}'
+headers=$(curl -s -D - -o "$work/submit.json" -H 'Content-Type: application/json' -d "$job" "$base/api/jobs")
+[[ $headers == *"HTTP/1.1 202"* ]] || fail "submit: $headers"
+id=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["job_id"])' < "$work/submit.json")
+[[ $headers == *"Location: /api/jobs/$id"* ]] || fail "no Location header: $headers"
+
+# The stream of the job, until its final state (curl stops after 20 s at most).
+curl -s -N --max-time 20 "$base/api/jobs/$id/events" > "$work/events.txt" &
+stream=$!
+for _ in $(seq 200); do grep -q '"state":"succeeded"' "$work/events.txt" && break; sleep 0.1; done
+kill $stream 2>/dev/null || true
+grep -q '^event: snapshot' "$work/events.txt" || fail "stream has no snapshot"
+grep -q '"state":"succeeded"' "$work/events.txt" || fail "stream never showed the final state"
+python3 - "$work/events.txt" <<'PY' || fail "event ids do not increase"
+import sys
+ids = [int(l[4:]) for l in open(sys.argv[1]) if l.startswith("id: ")]
+assert len(ids) >= 2 and all(a < b for a, b in zip(ids, ids[1:])), ids
+PY
+
+curl -s "$base/api/jobs/$id" | grep -q '"best"' || fail "job resource has no best system"
+csv=$(curl -s "$base/api/jobs/$id/result.csv")
+[[ $(head -1 <<<"$csv") == "system,b2,b3,r1,r2,r3,replications,mean,stddev,selected" ]] || fail "csv header: $(head -1 <<<"$csv")"
+[[ $(wc -l <<<"$csv") == 606 ]] || fail "csv rows: $(wc -l <<<"$csv")"
+[[ $(curl -s -o /dev/null -w '%{http_code}' -X DELETE "$base/api/jobs/$id") == 409 ]] || fail "cancel of an ended job"
+[[ $(curl -s -o /dev/null -w '%{http_code}' "$base/api/jobs/999") == 404 ]] || fail "unknown job"
+[[ $(curl -s -o /dev/null -w '%{http_code}' -X PATCH "$base/api/jobs") == 405 ]] || fail "wrong method"
+bad=$(curl -s -d '{"model":"normal","procedure":"kn","n0":1,"systems":{"list":[]}}' "$base/api/jobs")
+[[ $bad == *'"error"'*n0* ]] || fail "bad spec: $bad"
+curl -s "$base/metrics" | grep -q 'simsel_jobs{state="succeeded"} 1' || fail "metrics"
+curl -s "$base/" | grep -q 'simsel page' || fail "static index"
+echo "web end to end: ok"

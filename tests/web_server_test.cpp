@@ -110,10 +110,13 @@ TEST_CASE("cluster, models, OpenAPI, health and metrics", "[web][rest]") {
     cluster = web.get("/api/cluster").json();
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  REQUIRE(cluster["workers"].size() == 1);
-  CHECK(cluster["workers"][0]["slots"] == 2);
-  CHECK(cluster["workers"][0].contains("host"));
-  CHECK(cluster["workers"][0].contains("replications_per_second"));
+  // One node; under heavy load it may miss heartbeats and rejoin, so its old session can still
+  // be listed until it expires.
+  REQUIRE(cluster["workers"].size() >= 1);
+  const nlohmann::json& worker = cluster["workers"].back();
+  CHECK(worker["slots"] == 2);
+  CHECK(worker.contains("host"));
+  CHECK(worker.contains("replications_per_second"));
 
   auto models = web.get("/api/models").json();
   std::set<std::string> names;

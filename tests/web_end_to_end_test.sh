@@ -78,6 +78,11 @@ csv=$(curl -s "$base/api/jobs/$id/result.csv")
 [[ $(curl -s -o /dev/null -w '%{http_code}' -X PATCH "$base/api/jobs") == 405 ]] || fail "wrong method"
 bad=$(curl -s -d '{"model":"normal","procedure":"kn","n0":1,"systems":{"list":[]}}' "$base/api/jobs")
 [[ $bad == *'"error"'*n0* ]] || fail "bad spec: $bad"
-curl -s "$base/metrics" | grep -q 'simsel_jobs{state="succeeded"} 1' || fail "metrics"
+# A body over 1 KiB: curl sends Expect: 100-continue and, without the 100, would wait 10 s.
+big=$(python3 -c 'import json; print(json.dumps({"model":"normal","procedure":"rinott","systems":{"list":[{"mu":i/10,"sigma":1} for i in range(60)]}}))')
+(( ${#big} > 1024 )) || fail "the big job spec is not big"
+code=$(curl -s -o /dev/null -w '%{http_code}' --expect100-timeout 10 --max-time 5 -H 'Content-Type: application/json' -d "$big" "$base/api/jobs") || true
+[[ $code == 202 ]] || fail "POST with Expect: 100-continue: $code"
+curl -s "$base/metrics" | grep -Eq 'simsel_jobs\{state="succeeded"\} [12]' || fail "metrics"
 curl -s "$base/" | grep -q 'simsel page' || fail "static index"
 echo "web end to end: ok"

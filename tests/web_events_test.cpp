@@ -170,7 +170,7 @@ TEST_CASE("a client that does not read is dropped without delaying the others", 
   CHECK_THAT(metrics, Catch::Contains("simsel_sse_viewers 1"));
 }
 
-TEST_CASE("quiet streams get heartbeats; viewers beyond the limit get 503", "[web][sse]") {
+TEST_CASE("quiet streams get heartbeats and viewers beyond the limit get 503", "[web][sse]") {
   WebConfig config = web_test_config();
   config.sse_heartbeat_ms = 100;
   config.max_viewers = 1;

@@ -18,7 +18,7 @@ HttpReply post_json(const WebFixture& web, const std::string& body) {
 
 }  // namespace
 
-TEST_CASE("a job submitted over HTTP runs to the end; its results come as JSON and CSV",
+TEST_CASE("a job submitted over HTTP runs to the end and its results come as JSON and CSV",
           "[web][rest]") {
   WebFixture web("web-job");
   auto submitted = post_json(web, normal_job(4, 3).dump());
@@ -55,7 +55,7 @@ TEST_CASE("a job submitted over HTTP runs to the end; its results come as JSON a
   CHECK(std::count(csv.body.begin(), csv.body.end(), ',') == 5 * 6);
 }
 
-TEST_CASE("bad job specs are 400 naming the field; big bodies 413", "[web][rest]") {
+TEST_CASE("bad job specs are 400 naming the field, big bodies 413", "[web][rest]") {
   WebConfig config = web_test_config();
   config.max_body_bytes = 2048;
   WebFixture web("web-bad", config);

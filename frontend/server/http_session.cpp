@@ -3,6 +3,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <chrono>
@@ -35,9 +37,29 @@ void HttpSession::read_request() {
   parser_.emplace();
   parser_->body_limit(max_body_bytes_);
   stream_.expires_after(kRequestTimeout);
-  http::async_read(stream_, buffer_, *parser_,
-                   [self = shared_from_this()](const boost::system::error_code& error,
-                                               std::size_t) { self->on_read(error); });
+  http::async_read_header(stream_, buffer_, *parser_,
+                          [self = shared_from_this()](const boost::system::error_code& error,
+                                                      std::size_t) { self->on_header(error); });
+}
+
+void HttpSession::on_header(const boost::system::error_code& error) {
+  if (error) return on_read(error);
+  auto read_body = [self = shared_from_this()] {
+    http::async_read(
+        self->stream_, self->buffer_, *self->parser_,
+        [self](const boost::system::error_code& error, std::size_t) { self->on_read(error); });
+  };
+  // curl and others wait for "100 Continue" before sending a body of more than 1 KiB.
+  auto expect = parser_->get().find(http::field::expect);
+  if (expect == parser_->get().end() || !boost::beast::iequals(expect->value(), "100-continue"))
+    return read_body();
+  static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+  boost::asio::async_write(
+      stream_, boost::asio::buffer(kContinue),
+      [self = shared_from_this(), read_body](const boost::system::error_code& error, std::size_t) {
+        if (error) return self->on_read(error);
+        read_body();
+      });
 }
 
 void HttpSession::on_read(const boost::system::error_code& error) {

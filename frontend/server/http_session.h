@@ -45,6 +45,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
  private:
   void read_request();
+  void on_header(const boost::system::error_code& error);  // answers Expect: 100-continue
   void on_read(const boost::system::error_code& error);
   // After refusing a request whose body is still arriving: reads and discards until the client
   // closes (or a timeout), so closing does not reset the connection before it read the answer.

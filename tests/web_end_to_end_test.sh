@@ -6,15 +6,7 @@
 set -euo pipefail
 build=$1
 src=$2
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$src/tests/processes_fixture.sh"
 
 cat > "$work/cluster.toml" <<TOML
 [broker]

@@ -36,6 +36,17 @@ class LeaderBoard {
   std::vector<SystemEstimate> leaders_;
 };
 
+// The best of `systems` (offered in their order) by sample mean in the job's direction: the
+// selection of a procedure that ends by picking the best mean among its survivors.
+// REQUIRES: some system in `systems` has outputs
+template <class Systems>
+SystemEstimate best_among(const Systems& systems, const std::vector<WelfordAccumulator>& outputs,
+                          bool maximize) {
+  LeaderBoard best(1, maximize);
+  for (auto system : systems) best.offer(system, outputs[system]);
+  return best.leaders().front();
+}
+
 // How many leaders a procedure reports in its progress.
 inline constexpr std::size_t kLeaderCount = 5;
 

@@ -165,9 +165,7 @@ void GspProcedure::start_rinott_stage() {
 }
 
 void GspProcedure::select_best() {
-  LeaderBoard best(1, spec_.maximize);
-  for (std::uint32_t system : survivors_) best.offer(system, outputs_[system]);
-  best_ = best.leaders().front();
+  best_ = best_among(survivors_, outputs_, spec_.maximize);
   stage_ = Stage::kDone;
 }
 

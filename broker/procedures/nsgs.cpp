@@ -80,9 +80,7 @@ void NsgsProcedure::screen_and_start_second_stage() {
 }
 
 void NsgsProcedure::finish() {
-  LeaderBoard best(1, spec_.maximize);
-  for (std::uint64_t system : survivors_) best.offer(system, outputs_[system]);
-  best_ = best.leaders().front();
+  best_ = best_among(survivors_, outputs_, spec_.maximize);
   stage_ = Stage::kDone;
 }
 

@@ -40,7 +40,7 @@ struct Options {
 // its statistics do not use CRN. A procedure whose PCS is 0.90 instead of its usual 0.95-0.97
 // fails a row with probability about 0.9 at M = 300. k = 2 is left to the full run: there Rinott
 // and KN sit at 1 - alpha exactly, so a row would fail by chance 2.5% of the time whenever the
-// streams change. About 55 s on one core.
+// streams change. About 45 s on one core (measured with the other core busy).
 void apply_quick_preset(Options& options) {
   options.procedures = {"rinott", "kn", "gsp"};
   options.crn = {"off", "on"};

@@ -25,8 +25,9 @@ class KnProcedure final : public Procedure {
   // REQUIRES: spec validated by make_procedure, 2 <= system_count <= kMaxSystems
   KnProcedure(const ProcedureSpec& spec, std::uint64_t system_count);
 
-  // First stage: n0 for everyone. Then survivors want outputs up to the last stage N;
-  // an eliminated system's target drops to what it has consumed (so the sampler stops).
+  // First stage: n0 for everyone. Then survivors want outputs a window of stages ahead of the
+  // stage being screened (never beyond the last stage N); an eliminated system's target drops to
+  // what it has consumed (so the sampler stops).
   std::span<const std::uint64_t> targets() const override { return targets_; }
   void advance(SampleStore& store) override;
   bool finished() const override { return contest_.decided(); }

@@ -62,8 +62,8 @@ std::uint64_t KnContest::fold_first_stage(const SampleStore& store,
   for (std::uint32_t system : members_) {
     WelfordAccumulator& folded = outputs[system];
     if (folded.count == settings_.n0) continue;
-    const std::uint64_t available = store.contiguous(system) - std::min(store.contiguous(system),
-                                                                        first_rep_);
+    const std::uint64_t available =
+        store.contiguous(system) - std::min(store.contiguous(system), first_rep_);
     const std::uint64_t end = std::min<std::uint64_t>(available, settings_.n0);
     for (std::uint64_t output = folded.count; output < end; ++output) {
       folded.add(store.at(system, rep(output)));
@@ -86,7 +86,7 @@ void KnContest::start_screening(SampleStore& store, std::span<std::uint64_t> tar
   const double stage_n =
       std::min(std::floor(largest_threshold / settings_.delta) + 1, kLargestStage);
   last_stage_ = std::max<std::uint64_t>(settings_.n0, static_cast<std::uint64_t>(stage_n));
-  for (std::uint32_t system : members_) targets[system] = rep(last_stage_);
+  raise_survivor_targets(targets);
   stage_ = Stage::kScreening;
   screen(store, targets, outputs);
   finish_if_decided(store, targets, outputs);
@@ -144,7 +144,19 @@ std::uint64_t KnContest::run_ready_stages(SampleStore& store, std::span<std::uin
     screen(store, targets, outputs);
     finish_if_decided(store, targets, outputs);
   }
+  if (stage_ == Stage::kScreening) raise_survivor_targets(targets);
   return consumed;
+}
+
+// Survivors want outputs a window of stages ahead of the one being screened, not all the way to
+// N: enough to keep workers busy while stages complete, and a bound on what an elimination
+// throws away (at most the window, about a quarter of what the system has consumed).
+void KnContest::raise_survivor_targets(std::span<std::uint64_t> targets) const {
+  const std::uint64_t window = std::max(kMinimumLookahead, stage_r_ / 4);
+  const std::uint64_t wanted = rep(std::min(last_stage_, stage_r_ + window));
+  for (std::uint32_t position : survivors_) {
+    targets[members_[position]] = std::max(targets[members_[position]], wanted);
+  }
 }
 
 // Eliminates, all at once, every survivor that trails some other survivor by more than W_il(r).
@@ -201,8 +213,7 @@ void KnContest::finish_if_decided(SampleStore& store, std::span<std::uint64_t> t
   const double direction = settings_.maximize ? 1.0 : -1.0;
   std::uint32_t best = survivors_.front();
   for (std::uint32_t position : survivors_) {
-    if (direction * outputs[members_[position]].mean >
-        direction * outputs[members_[best]].mean) {
+    if (direction * outputs[members_[position]].mean > direction * outputs[members_[best]].mean) {
       best = position;
     }
   }

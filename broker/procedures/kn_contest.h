@@ -57,6 +57,8 @@ class KnContest {
   // kFirstStage: waiting for n0 outputs of every member. kScreening: stage r = outputs consumed
   // per survivor; a stage is screened once every survivor has its r-th output. kDone.
   enum class Stage { kFirstStage, kScreening, kDone };
+  // Stages of outputs survivors want beyond the one being screened, at least.
+  static constexpr std::uint64_t kMinimumLookahead = 8;
 
   std::uint64_t fold_first_stage(const SampleStore& store, std::span<WelfordAccumulator> outputs);
   void start_screening(SampleStore& store, std::span<std::uint64_t> targets,
@@ -70,6 +72,7 @@ class KnContest {
               std::span<const WelfordAccumulator> outputs);
   void finish_if_decided(SampleStore& store, std::span<std::uint64_t> targets,
                          std::span<const WelfordAccumulator> outputs);
+  void raise_survivor_targets(std::span<std::uint64_t> targets) const;
   std::uint64_t pair_index(std::uint64_t a, std::uint64_t b) const;
   std::uint64_t rep(std::uint64_t output) const { return first_rep_ + output; }
 

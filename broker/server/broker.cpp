@@ -182,6 +182,24 @@ void Broker::job_changed(Job& job) {
   if (!last_published_.count(job.id())) last_published_[job.id()] = 0;
 }
 
+// One log line whenever a published job document shows a new stage or round: the job's
+// timeline (for example the time per KT or GSP round) can be read from the log. Stages shorter
+// than the publishing interval show up merged with the next one.
+void Broker::log_stage_change(std::uint64_t job_id, const nlohmann::json& document) {
+  const nlohmann::json& progress = document["progress"];
+  std::string stage = progress["stage"].get<std::string>();
+  if (progress["rounds"].get<std::uint64_t>() > 0) {
+    stage += " round " + progress["round"].dump() + " of " + progress["rounds"].dump();
+  }
+  std::string& logged = logged_stages_[job_id];
+  if (stage == logged) return;
+  logged = stage;
+  spdlog::info("job {}: {} at {:.2f} s, {} replications, {} survivors", job_id, stage,
+               document["wall_seconds"].get<double>(),
+               document["total_replications"].get<std::uint64_t>(),
+               progress["survivors"].get<std::uint64_t>());
+}
+
 void Broker::publish_due(bool force_all) {
   const double moment = steady();
   const double interval = 1.0 / config_.publish_hz;
@@ -191,7 +209,9 @@ void Broker::publish_due(bool force_all) {
     if (!force_all && moment - last < interval) continue;
     job->sample_rate(moment);
     last = moment;
-    publish("job/" + std::to_string(id), "STATS", job->document(wall));
+    nlohmann::json document = job->document(wall);
+    log_stage_change(id, document);
+    publish("job/" + std::to_string(id), "STATS", document);
   }
   if (force_all || moment - last_cluster_publish_ >= 1.0) {
     last_cluster_publish_ = moment;
@@ -233,6 +253,7 @@ void Broker::retire_if_final(std::uint64_t job_id) {
   publish("job/" + std::to_string(job_id), "STATS", document);
   retired_[job_id] = std::move(document);
   last_published_.erase(job_id);
+  logged_stages_.erase(job_id);
   jobs_.erase(it);  // frees samples and procedure state; late results find no job and are dropped
 }
 

@@ -71,6 +71,7 @@ class Broker {
   std::optional<protocol::Task> next_task_round_robin(std::uint64_t max_outstanding_factor);
   void tick();
   void publish_due(bool force_all);
+  void log_stage_change(std::uint64_t job_id, const nlohmann::json& document);
   void publish(const std::string& topic, const std::string& command, nlohmann::json body);
   void job_changed(Job& job);
   void retire_if_final(std::uint64_t job_id);
@@ -105,7 +106,8 @@ class Broker {
     std::unique_ptr<Model> model;
   };
   std::optional<StoredResults> results_cache_;
-  std::map<std::uint64_t, double> last_published_;  // job id -> steady time
+  std::map<std::uint64_t, double> last_published_;      // job id -> steady time
+  std::map<std::uint64_t, std::string> logged_stages_;  // job id -> stage (and round) logged
   double last_tick_ = 0;
   double last_accrual_ = 0;  // steady time up to which running jobs got their slot-seconds
   double last_cluster_publish_ = 0;

@@ -36,15 +36,22 @@ class LeaderBoard {
   std::vector<SystemEstimate> leaders_;
 };
 
-// The best of `systems` (offered in their order) by sample mean in the job's direction: the
-// selection of a procedure that ends by picking the best mean among its survivors.
+// The `capacity` best of `systems` (offered in their order), best first, by sample mean in the
+// job's direction: the leaders, or the selection, of a procedure that keeps a survivor list.
+template <class Systems>
+std::vector<SystemEstimate> leaders_among(const Systems& systems,
+                                          const std::vector<WelfordAccumulator>& outputs,
+                                          bool maximize, std::size_t capacity) {
+  LeaderBoard board(capacity, maximize);
+  for (auto system : systems) board.offer(system, outputs[system]);
+  return board.leaders();
+}
+
 // REQUIRES: some system in `systems` has outputs
 template <class Systems>
 SystemEstimate best_among(const Systems& systems, const std::vector<WelfordAccumulator>& outputs,
                           bool maximize) {
-  LeaderBoard best(1, maximize);
-  for (auto system : systems) best.offer(system, outputs[system]);
-  return best.leaders().front();
+  return leaders_among(systems, outputs, maximize, 1).front();
 }
 
 // How many leaders a procedure reports in its progress.

@@ -199,9 +199,7 @@ ProcedureProgress GspProcedure::progress() const {
   }
   progress.survivors = survivors_.size();
   progress.replications = replications_consumed_;
-  LeaderBoard leaders(kLeaderCount, spec_.maximize);
-  for (std::uint32_t system : survivors_) leaders.offer(system, outputs_[system]);
-  progress.leaders = leaders.leaders();
+  progress.leaders = leaders_among(survivors_, outputs_, spec_.maximize, kLeaderCount);
   return progress;
 }
 

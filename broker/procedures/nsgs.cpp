@@ -97,9 +97,7 @@ ProcedureProgress NsgsProcedure::progress() const {
   progress.stage = stage_ == Stage::kDone ? "done" : "second stage";
   progress.survivors = stage_ == Stage::kDone ? 1 : survivors_.size();
   progress.replications = replications_consumed_;
-  LeaderBoard leaders(kLeaderCount, spec_.maximize);
-  for (std::uint64_t system : survivors_) leaders.offer(system, outputs_[system]);
-  progress.leaders = leaders.leaders();
+  progress.leaders = leaders_among(survivors_, outputs_, spec_.maximize, kLeaderCount);
   return progress;
 }
 

@@ -17,7 +17,8 @@ constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
 
 }  // namespace
 
-SampleStore::SampleStore(std::uint64_t system_count) : lanes_(system_count) {}
+SampleStore::SampleStore(std::uint64_t system_count)
+    : lanes_(system_count), in_grown_(system_count, false) {}
 
 bool SampleStore::put(std::uint64_t system, std::uint64_t rep, double value) {
   Lane& lane = lanes_[system];
@@ -26,15 +27,26 @@ bool SampleStore::put(std::uint64_t system, std::uint64_t rep, double value) {
   if (offset >= lane.values.size()) lane.values.resize(offset + 1, kMissing);
   if (!std::isnan(lane.values[offset])) return false;
   lane.values[offset] = value;
-  extend_contiguous(lane);
+  extend_contiguous(system);
   return true;
 }
 
-void SampleStore::extend_contiguous(Lane& lane) {
+void SampleStore::extend_contiguous(std::uint64_t system) {
+  Lane& lane = lanes_[system];
+  const std::uint64_t before = lane.contiguous;
   while (lane.contiguous - lane.base < lane.values.size() &&
          !std::isnan(lane.values[lane.contiguous - lane.base])) {
     ++lane.contiguous;
   }
+  if (lane.contiguous != before && !in_grown_[system]) {
+    in_grown_[system] = true;
+    grown_.push_back(system);
+  }
+}
+
+std::vector<std::uint64_t> SampleStore::take_grown() {
+  for (std::uint64_t system : grown_) in_grown_[system] = false;
+  return std::exchange(grown_, {});
 }
 
 double SampleStore::at(std::uint64_t system, std::uint64_t rep) const {
@@ -69,7 +81,7 @@ void SampleStore::skip_to(std::uint64_t system, std::uint64_t rep) {
                     lane.values.begin() + static_cast<std::ptrdiff_t>(dropped));
   lane.base = rep;
   lane.contiguous = rep;
-  extend_contiguous(lane);
+  extend_contiguous(system);
   skipped_.push_back(system);
 }
 

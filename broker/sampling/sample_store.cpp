@@ -14,6 +14,10 @@ namespace simsel {
 namespace {
 
 constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
+// A lane that grows starts with room for this many outputs (tasks bring a system's outputs 16
+// at a time, see SamplingPlan) instead of reallocating at 1, 2, 4, 8 and 16: with a million
+// lanes, those small allocations were a tenth of the broker's time.
+constexpr std::size_t kFirstCapacity = 16;
 
 }  // namespace
 
@@ -24,7 +28,13 @@ bool SampleStore::put(std::uint64_t system, std::uint64_t rep, double value) {
   Lane& lane = lanes_[system];
   if (rep < lane.contiguous || std::isnan(value)) return false;
   const std::uint64_t offset = rep - lane.base;
-  if (offset >= lane.values.size()) lane.values.resize(offset + 1, kMissing);
+  if (offset >= lane.values.size()) {
+    if (offset >= lane.values.capacity()) {
+      lane.values.reserve(
+          std::max<std::size_t>({offset + 1, 2 * lane.values.capacity(), kFirstCapacity}));
+    }
+    lane.values.resize(offset + 1, kMissing);
+  }
   if (!std::isnan(lane.values[offset])) return false;
   lane.values[offset] = value;
   extend_contiguous(system);

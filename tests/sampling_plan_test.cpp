@@ -28,18 +28,19 @@ TEST_CASE("the plan spreads a task over all needy systems", "[sampling]") {
   CHECK(second[0].rep_begin == 20);
 }
 
-TEST_CASE("with many needy systems each visit still gives 16, or what the system wants",
+TEST_CASE("with many needy systems each visit still gives min_depth, or what the system wants",
           "[sampling]") {
   SamplingPlan plan(100);
   std::vector<std::uint64_t> targets(100, 20);
   targets[1] = 5;
-  const auto entries = plan.next(targets, 40);  // 40 cells over 100 systems
+  CHECK(SamplingPlan(100).next(targets, 4).size() == 4);  // by default one each: 4 systems
+  const auto entries = plan.next(targets, 40, 16);        // 40 cells over 100 systems, 16 deep
   REQUIRE(entries.size() == 4);
   CHECK(entries[0].rep_count == 16);
   CHECK(entries[1].rep_count == 5);
   CHECK(entries[2].rep_count == 16);
   CHECK(entries[3].rep_count == 3);  // the task's last cells
-  const auto next = plan.next(targets, 40);
+  const auto next = plan.next(targets, 40, 16);
   REQUIRE_FALSE(next.empty());
   CHECK(next[0].system == 4);  // round-robin: carries on where the last task stopped
   CHECK(next[0].rep_count == 16);

@@ -6,15 +6,6 @@
 #include <algorithm>
 
 namespace simsel {
-namespace {
-
-// The least a system is given per visit when it wants that many. A worker positions a stream
-// per entry (a jump of about 30 matrix products), so one replication per entry made that the
-// main cost of fast models; and a system that gets its whole first stage at once can move on
-// without waiting for a lap over a million others.
-constexpr std::uint64_t kMinimumChunk = 16;
-
-}  // namespace
 
 SamplingPlan::SamplingPlan(std::uint64_t system_count) : issued_(system_count, 0) {}
 
@@ -28,7 +19,7 @@ void SamplingPlan::rebuild_needy(std::span<const std::uint64_t> targets) {
 }
 
 std::vector<TaskEntry> SamplingPlan::next(std::span<const std::uint64_t> targets,
-                                          std::uint64_t max_cells) {
+                                          std::uint64_t max_cells, std::uint64_t min_depth) {
   std::vector<TaskEntry> entries;
   std::uint64_t cells = 0;
   while (!returned_.empty() && cells < max_cells) {
@@ -40,7 +31,7 @@ std::vector<TaskEntry> SamplingPlan::next(std::span<const std::uint64_t> targets
   if (rescan_) rebuild_needy(targets);
   if (needy_.empty()) return entries;
 
-  const std::uint64_t chunk = std::max(kMinimumChunk, (max_cells - cells) / needy_.size());
+  const std::uint64_t chunk = std::max(min_depth, (max_cells - cells) / needy_.size());
   const std::size_t count = needy_.size();
   std::size_t walked = 0;
   for (; walked < count && cells < max_cells; ++walked) {

@@ -1,7 +1,6 @@
 // SamplingPlan: turns a procedure's targets into tasks. It tracks how many replications of each
 // system have been issued, hands out the next ones breadth-first (every needy system advances
-// evenly, so complete prefixes grow together; in chunks of at least 16 replications when a
-// system wants that many) and takes back the work of lost tasks.
+// evenly, so complete prefixes grow together) and takes back the work of lost tasks.
 // Scheduling only: which replications a task holds never changes their values (fixed streams),
 // so the plan affects speed, never results. Not thread-safe; owned by one Job.
 #pragma once
@@ -28,7 +27,10 @@ class SamplingPlan {
 
   // Up to `max_cells` replications (system x replication cells) that the targets want and that
   // nobody has been given yet; empty when there is nothing to hand out. Lost work comes first.
-  std::vector<TaskEntry> next(std::span<const std::uint64_t> targets, std::uint64_t max_cells);
+  // An entry holds at least `min_depth` replications of its system when the system wants that
+  // many, however many systems are needy: each entry costs a worker a stream positioning.
+  std::vector<TaskEntry> next(std::span<const std::uint64_t> targets, std::uint64_t max_cells,
+                              std::uint64_t min_depth = 1);
 
   // The replications of a lost task go back to be handed out again.
   void give_back(const protocol::Task& task);

@@ -44,6 +44,9 @@ class Job {
   // Cells per task so one task computes for about `target_seconds`, from measured costs,
   // and at most `max_cells`.
   std::uint64_t cells_per_task(double target_seconds, std::uint64_t max_cells) const;
+  // The fewest replications of a system a task entry should hold, from the measured cost of a
+  // replication (see job.cpp).
+  std::uint64_t entry_depth() const;
 
   // A result for `task` (which this job issued): its outputs go into the sample store.
   void on_result(const protocol::Task& task, const protocol::TaskResult& result);

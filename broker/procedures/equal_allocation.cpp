@@ -13,15 +13,13 @@ namespace {}  // namespace
 
 EqualAllocationProcedure::EqualAllocationProcedure(const ProcedureSpec& spec,
                                                    std::uint64_t system_count, std::uint64_t budget)
-    : maximize_(spec.maximize), budget_(budget), outputs_(system_count) {
-  const std::uint64_t share = budget / system_count;
-  const std::uint64_t with_one_more = budget % system_count;
-  targets_.reserve(system_count);
+    : PerSystemProcedure(system_count, budget / system_count),
+      maximize_(spec.maximize),
+      budget_(budget) {
+  // The remainder goes one each to the first systems.
+  for (std::uint64_t system = 0; system < budget % system_count; ++system) ++targets_[system];
   short_systems_.reserve(system_count);
-  for (std::uint64_t system = 0; system < system_count; ++system) {
-    targets_.push_back(share + (system < with_one_more ? 1 : 0));
-    short_systems_.push_back(system);
-  }
+  for (std::uint64_t system = 0; system < system_count; ++system) short_systems_.push_back(system);
 }
 
 void EqualAllocationProcedure::consume_available(SampleStore& store, std::uint64_t system) {

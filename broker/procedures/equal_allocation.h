@@ -11,26 +11,23 @@
 #include <vector>
 
 #include "broker/procedures/estimates.h"
-#include "broker/procedures/procedure.h"
+#include "broker/procedures/per_system_procedure.h"
 #include "common/stats/welford.h"
 
 namespace simsel {
 
-class EqualAllocationProcedure final : public Procedure {
+class EqualAllocationProcedure final : public PerSystemProcedure {
  public:
   // REQUIRES: spec validated by make_procedure, budget >= spec.n0 * system_count
   EqualAllocationProcedure(const ProcedureSpec& spec, std::uint64_t system_count,
                            std::uint64_t budget);
 
-  // Every share is known from the start, so the whole budget can be in flight at once.
-  std::span<const std::uint64_t> targets() const override { return targets_; }
+  // Targets: the shares. Every share is known from the start, so the whole budget can be in flight
+  // at once.
   void advance(SampleStore& store) override;
   bool finished() const override { return stage_ == Stage::kDone; }
   Selection selection() const override;
   ProcedureProgress progress() const override;
-  SystemEstimate estimate(std::uint64_t system) const override {
-    return estimate_of(system, outputs_[system]);
-  }
 
  private:
   // kSampling: some system has fewer outputs than its share. kDone: the best is selected.
@@ -42,11 +39,8 @@ class EqualAllocationProcedure final : public Procedure {
   bool maximize_;
   std::uint64_t budget_;
   Stage stage_ = Stage::kSampling;
-  std::vector<std::uint64_t> targets_;        // the shares
-  std::vector<WelfordAccumulator> outputs_;   // outputs consumed, in replication order
   std::vector<std::uint64_t> short_systems_;  // systems below their share, in no useful order
-  std::uint64_t replications_consumed_ = 0;
-  SystemEstimate best_;  // set on kDone
+  SystemEstimate best_;                       // set on kDone
 };
 
 }  // namespace simsel

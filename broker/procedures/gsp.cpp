@@ -27,10 +27,9 @@ std::uint64_t sample_size(double wanted) {
 
 GspProcedure::GspProcedure(const ProcedureSpec& spec, std::uint64_t system_count,
                            const GspSettings& settings)
-    : spec_(spec),
+    : PerSystemProcedure(system_count, spec.n0),
+      spec_(spec),
       settings_(settings),
-      targets_(system_count, spec.n0),
-      outputs_(system_count),
       stage_one_variances_(system_count, 0.0),
       batches_(system_count, 0),
       survivors_(system_count) {

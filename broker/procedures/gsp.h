@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "broker/procedures/estimates.h"
-#include "broker/procedures/procedure.h"
+#include "broker/procedures/per_system_procedure.h"
 #include "common/stats/welford.h"
 
 namespace simsel {
@@ -31,20 +31,16 @@ struct GspSettings {
   double h = 0;              // rinott_h(k, 1 - alpha2, n1 - 1)
 };
 
-class GspProcedure final : public Procedure {
+class GspProcedure final : public PerSystemProcedure {
  public:
   // REQUIRES: spec and settings validated by make_procedure (n1 >= 2, r_bar >= 1, beta > 0),
   //           system_count >= 2, settings.eta and settings.h computed for system_count
   GspProcedure(const ProcedureSpec& spec, std::uint64_t system_count, const GspSettings& settings);
 
-  std::span<const std::uint64_t> targets() const override { return targets_; }
   void advance(SampleStore& store) override;
   bool finished() const override { return stage_ == Stage::kDone; }
   Selection selection() const override;
   ProcedureProgress progress() const override;
-  SystemEstimate estimate(std::uint64_t system) const override {
-    return estimate_of(system, outputs_[system]);
-  }
 
  private:
   // kStageZero: waiting for n0 outputs of every system. kStageOne: for n1 more. kScreening:
@@ -67,13 +63,10 @@ class GspProcedure final : public Procedure {
   GspSettings settings_;
   Stage stage_ = Stage::kStageZero;
   std::uint64_t round_ = 0;                  // screening rounds sampled so far
-  std::vector<std::uint64_t> targets_;       // replication indices wanted, stage 0 included
-  std::vector<WelfordAccumulator> outputs_;  // outputs from stage 1 on, in replication order
   std::vector<double> stage_one_variances_;  // S_i^2, fixed after stage 1
   std::vector<std::uint64_t> batches_;       // b_i
   std::vector<std::uint32_t> survivors_;     // increasing; every system until stage 1 ends
-  std::uint64_t replications_consumed_ = 0;
-  SystemEstimate best_;  // set on kDone
+  SystemEstimate best_;                      // set on kDone
 };
 
 }  // namespace simsel

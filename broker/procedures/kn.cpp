@@ -15,12 +15,11 @@ std::vector<std::uint32_t> all_systems(std::uint64_t system_count) {
 }  // namespace
 
 KnProcedure::KnProcedure(const ProcedureSpec& spec, std::uint64_t system_count)
-    : spec_(spec),
-      targets_(system_count, spec.n0),
-      outputs_(system_count),
-      contest_(all_systems(system_count), 0,
-               {spec.delta, spec.n0, spec.maximize,
-                kn_constants(system_count, spec.alpha, spec.n0)}) {}
+    : PerSystemProcedure(system_count, spec.n0),
+      spec_(spec),
+      contest_(
+          all_systems(system_count), 0,
+          {spec.delta, spec.n0, spec.maximize, kn_constants(system_count, spec.alpha, spec.n0)}) {}
 
 void KnProcedure::advance(SampleStore& store) {
   replications_consumed_ += contest_.advance(store, targets_, outputs_);
@@ -34,7 +33,7 @@ Selection KnProcedure::selection() const {
 
 ProcedureProgress KnProcedure::progress() const {
   ProcedureProgress progress;
-  progress.stage = contest_.decided()        ? "done"
+  progress.stage = contest_.decided()          ? "done"
                    : contest_.in_first_stage() ? "first stage"
                                                : "screening";
   progress.survivors = contest_.survivor_count();

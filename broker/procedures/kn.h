@@ -11,12 +11,12 @@
 
 #include "broker/procedures/estimates.h"
 #include "broker/procedures/kn_contest.h"
-#include "broker/procedures/procedure.h"
+#include "broker/procedures/per_system_procedure.h"
 #include "common/stats/welford.h"
 
 namespace simsel {
 
-class KnProcedure final : public Procedure {
+class KnProcedure final : public PerSystemProcedure {
  public:
   // 4096 systems: 64 MiB of pairwise values, computed once in about 0.15 s. A stage with S
   // survivors costs up to O(S^2): about 50 ms at S = 4000 in the slippage configuration.
@@ -25,24 +25,17 @@ class KnProcedure final : public Procedure {
   // REQUIRES: spec validated by make_procedure, 2 <= system_count <= kMaxSystems
   KnProcedure(const ProcedureSpec& spec, std::uint64_t system_count);
 
-  // First stage: n0 for everyone. Then survivors want outputs a window of stages ahead of the
-  // stage being screened (never beyond the last stage N); an eliminated system's target drops to
-  // what it has consumed (so the sampler stops).
-  std::span<const std::uint64_t> targets() const override { return targets_; }
+  // Targets: n0 for everyone in the first stage. Then survivors want outputs a window of stages
+  // ahead of the stage being screened (never beyond the last stage N); an eliminated system's
+  // target drops to what it has consumed (so the sampler stops).
   void advance(SampleStore& store) override;
   bool finished() const override { return contest_.decided(); }
   Selection selection() const override;
   ProcedureProgress progress() const override;
-  SystemEstimate estimate(std::uint64_t system) const override {
-    return estimate_of(system, outputs_[system]);
-  }
 
  private:
   ProcedureSpec spec_;
-  std::vector<std::uint64_t> targets_;
-  std::vector<WelfordAccumulator> outputs_;  // outputs consumed, in replication order
   KnContest contest_;
-  std::uint64_t replications_consumed_ = 0;
 };
 
 }  // namespace simsel

@@ -30,10 +30,9 @@ Result<NsgsConstants> nsgs_constants(std::uint64_t systems, double alpha, std::u
 
 NsgsProcedure::NsgsProcedure(const ProcedureSpec& spec, std::uint64_t system_count,
                              const NsgsConstants& constants)
-    : spec_(spec),
+    : PerSystemProcedure(system_count, spec.n0),
+      spec_(spec),
       constants_(constants),
-      targets_(system_count, spec.n0),
-      outputs_(system_count),
       systems_short_of_target_(system_count) {}
 
 void NsgsProcedure::fold(SampleStore& store, std::uint64_t system) {

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "broker/procedures/estimates.h"
-#include "broker/procedures/procedure.h"
+#include "broker/procedures/per_system_procedure.h"
 #include "common/stats/welford.h"
 
 namespace simsel {
@@ -28,22 +28,18 @@ struct NsgsConstants {
 // REQUIRES: systems >= 2, 0 < alpha < 1, n0 >= 2
 Result<NsgsConstants> nsgs_constants(std::uint64_t systems, double alpha, std::uint32_t n0);
 
-class NsgsProcedure final : public Procedure {
+class NsgsProcedure final : public PerSystemProcedure {
  public:
   // REQUIRES: spec validated by make_procedure; constants = nsgs_constants(system_count, ...)
   NsgsProcedure(const ProcedureSpec& spec, std::uint64_t system_count,
                 const NsgsConstants& constants);
 
-  // n0 for everyone; after the screen N_i = max(n0, ceil((h S_i / delta)^2)) for survivors
+  // Targets: n0 for everyone; after the screen N_i = max(n0, ceil((h S_i / delta)^2)) for survivors
   // while the screened-out stay at n0.
-  std::span<const std::uint64_t> targets() const override { return targets_; }
   void advance(SampleStore& store) override;
   bool finished() const override { return stage_ == Stage::kDone; }
   Selection selection() const override;
   ProcedureProgress progress() const override;
-  SystemEstimate estimate(std::uint64_t system) const override {
-    return estimate_of(system, outputs_[system]);
-  }
 
  private:
   // kFirstStage: some system has fewer than n0 outputs. kSecondStage: screened; survivors have
@@ -57,12 +53,9 @@ class NsgsProcedure final : public Procedure {
   ProcedureSpec spec_;
   NsgsConstants constants_;
   Stage stage_ = Stage::kFirstStage;
-  std::vector<std::uint64_t> targets_;
-  std::vector<WelfordAccumulator> outputs_;  // outputs consumed, in replication order
-  std::vector<std::uint64_t> survivors_;     // by increasing index, once screened
-  std::uint64_t systems_short_of_target_;    // in the current stage
-  std::uint64_t replications_consumed_ = 0;
-  SystemEstimate best_;  // set on kDone
+  std::vector<std::uint64_t> survivors_;   // by increasing index, once screened
+  std::uint64_t systems_short_of_target_;  // in the current stage
+  SystemEstimate best_;                    // set on kDone
 };
 
 }  // namespace simsel

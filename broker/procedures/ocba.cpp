@@ -134,11 +134,10 @@ std::uint64_t OcbaProcedure::default_increment(std::uint64_t budget, std::uint32
 
 OcbaProcedure::OcbaProcedure(const ProcedureSpec& spec, std::uint64_t system_count,
                              std::uint64_t budget, std::uint64_t increment)
-    : maximize_(spec.maximize),
+    : PerSystemProcedure(system_count, spec.n0),
+      maximize_(spec.maximize),
       budget_(budget),
       increment_(increment),
-      targets_(system_count, spec.n0),
-      outputs_(system_count),
       allocated_(std::uint64_t{spec.n0} * system_count) {
   short_systems_.reserve(system_count);
   for (std::uint64_t system = 0; system < system_count; ++system) {

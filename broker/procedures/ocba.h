@@ -12,12 +12,12 @@
 #include <vector>
 
 #include "broker/procedures/estimates.h"
-#include "broker/procedures/procedure.h"
+#include "broker/procedures/per_system_procedure.h"
 #include "common/stats/welford.h"
 
 namespace simsel {
 
-class OcbaProcedure final : public Procedure {
+class OcbaProcedure final : public PerSystemProcedure {
  public:
   // The increment when the job gives none: max(k, ceil((N - n0 k) / 100)). At least k, because a
   // round costs O(k log k) time and at least k new tasks keep many workers busy; at most about
@@ -29,17 +29,13 @@ class OcbaProcedure final : public Procedure {
   OcbaProcedure(const ProcedureSpec& spec, std::uint64_t system_count, std::uint64_t budget,
                 std::uint64_t increment);
 
-  // n0 for everyone, then raised round by round (never lowered) until they sum to the budget.
-  // A round raises them by the whole increment at once: a larger increment means more tasks in
-  // flight and fewer adaptive decisions.
-  std::span<const std::uint64_t> targets() const override { return targets_; }
+  // Targets: n0 for everyone, then raised round by round (never lowered) until they sum to the
+  // budget. A round raises them by the whole increment at once: a larger increment means more tasks
+  // in flight and fewer adaptive decisions.
   void advance(SampleStore& store) override;
   bool finished() const override { return stage_ == Stage::kDone; }
   Selection selection() const override;
   ProcedureProgress progress() const override;
-  SystemEstimate estimate(std::uint64_t system) const override {
-    return estimate_of(system, outputs_[system]);
-  }
 
  private:
   std::string stage_name() const;
@@ -56,12 +52,9 @@ class OcbaProcedure final : public Procedure {
   std::uint64_t budget_;
   std::uint64_t increment_;
   Stage stage_ = Stage::kFirstStage;
-  std::vector<std::uint64_t> targets_;
-  std::vector<WelfordAccumulator> outputs_;   // outputs consumed, in replication order
   std::vector<std::uint64_t> short_systems_;  // systems below their target, in no useful order
   std::uint64_t allocated_;                   // sum of targets_
   std::uint64_t rounds_ = 0;
-  std::uint64_t replications_consumed_ = 0;
   SystemEstimate best_;  // set on kDone
 };
 

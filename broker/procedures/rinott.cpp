@@ -19,10 +19,9 @@ constexpr double kLargestSampleSize = 9007199254740992.0;
 }  // namespace
 
 RinottProcedure::RinottProcedure(const ProcedureSpec& spec, std::uint64_t system_count, double h)
-    : spec_(spec),
+    : PerSystemProcedure(system_count, spec.n0),
+      spec_(spec),
       h_(h),
-      targets_(system_count, spec.n0),
-      outputs_(system_count),
       systems_in_first_stage_(system_count),
       systems_short_of_target_(system_count) {}
 

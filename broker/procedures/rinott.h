@@ -11,25 +11,21 @@
 #include <vector>
 
 #include "broker/procedures/estimates.h"
-#include "broker/procedures/procedure.h"
+#include "broker/procedures/per_system_procedure.h"
 #include "common/stats/welford.h"
 
 namespace simsel {
 
-class RinottProcedure final : public Procedure {
+class RinottProcedure final : public PerSystemProcedure {
  public:
   // REQUIRES: spec and system_count validated by make_procedure;
   //           h = rinott_h(system_count, 1 - spec.alpha, spec.n0 - 1)
   RinottProcedure(const ProcedureSpec& spec, std::uint64_t system_count, double h);
 
-  std::span<const std::uint64_t> targets() const override { return targets_; }
   void advance(SampleStore& store) override;
   bool finished() const override { return stage_ == Stage::kDone; }
   Selection selection() const override;
   ProcedureProgress progress() const override;
-  SystemEstimate estimate(std::uint64_t system) const override {
-    return estimate_of(system, outputs_[system]);
-  }
 
  private:
   std::string stage_name() const;
@@ -46,12 +42,9 @@ class RinottProcedure final : public Procedure {
   ProcedureSpec spec_;
   double h_;
   Stage stage_ = Stage::kFirstStage;
-  std::vector<std::uint64_t> targets_;       // n0, then N_i
-  std::vector<WelfordAccumulator> outputs_;  // outputs consumed, in replication order
-  std::uint64_t systems_in_first_stage_;     // systems with fewer than n0 outputs consumed
-  std::uint64_t systems_short_of_target_;    // systems with fewer than targets_[i]
-  std::uint64_t replications_consumed_ = 0;
-  SystemEstimate best_;  // set on kDone
+  std::uint64_t systems_in_first_stage_;   // systems with fewer than n0 outputs consumed
+  std::uint64_t systems_short_of_target_;  // systems with fewer than targets_[i]
+  SystemEstimate best_;                    // set on kDone
 };
 
 }  // namespace simsel

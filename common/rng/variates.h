@@ -20,9 +20,15 @@ inline double exponential(Mrg32k3a& rng, double rate) {
   return -std::log(1.0 - rng.next_uniform()) / rate;
 }
 
-// Standard normal: Phi^-1(u) = -sqrt(2) erfc^-1(2u).
+// The standard normal quantile Phi^-1(u) = -sqrt(2) erfc^-1(2u). REQUIRES: 0 < u < 1
+inline double standard_normal_quantile(double u) {
+  assert(u > 0 && u < 1);
+  return -std::numbers::sqrt2 * boost::math::erfc_inv(2.0 * u);
+}
+
+// Standard normal, from one uniform.
 inline double standard_normal(Mrg32k3a& rng) {
-  return -std::numbers::sqrt2 * boost::math::erfc_inv(2.0 * rng.next_uniform());
+  return standard_normal_quantile(rng.next_uniform());
 }
 
 // Poisson with the given mean, by sequential search of the CDF from 0; the work grows with

@@ -86,18 +86,23 @@ ProcedureSpec procedure_spec(const Options& options, const std::string& name, bo
   return spec;
 }
 
-// Rinott assumes independent systems and never uses CRN, so it runs with crn off only.
+// Rinott assumes independent systems and never uses CRN: on the model's perfectly correlated
+// outputs its CRN rows would say nothing, so it runs with CRN only when a correlation is given.
+bool in_grid(const Options& options, const std::string& procedure, bool crn, std::uint64_t k,
+             std::optional<double> correlation) {
+  if (procedure == "rinott" && crn && !correlation) return false;
+  return !options.quick || in_quick_preset(procedure, crn, k, correlation);
+}
+
 std::vector<ValidationConfig> grid(const Options& options) {
   std::vector<ValidationConfig> configs;
   for (const std::string& procedure : options.procedures) {
     for (const std::string& crn : options.crn) {
-      if (procedure == "rinott" && crn == "on") continue;
       for (const std::string& means : options.means) {
         for (const std::string& variances : options.variances) {
           for (std::uint64_t k : options.systems) {
             for (std::optional<double> correlation : correlations(options)) {
-              if (options.quick && !in_quick_preset(procedure, crn == "on", k, correlation))
-                continue;
+              if (!in_grid(options, procedure, crn == "on", k, correlation)) continue;
               configs.push_back({procedure_spec(options, procedure, crn == "on"), means, variances,
                                  k, correlation, options.macro_replications, options.seed});
             }
@@ -184,7 +189,7 @@ void add_options(CLI::App& app, Options& options) {
   app.add_option("-p,--procedure", options.procedures, "procedures to validate")
       ->check(CLI::IsMember(procedure_names()))
       ->capture_default_str();
-  app.add_option("--crn", options.crn, "common random numbers (rinott: off only)")
+  app.add_option("--crn", options.crn, "common random numbers (rinott: on only with --correlation)")
       ->check(CLI::IsMember({"off", "on"}))
       ->capture_default_str();
   app.add_option("--means", options.means, "slippage (SC) and/or monotone (MDM)")

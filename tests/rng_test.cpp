@@ -1,5 +1,6 @@
 // Tests for common/rng: MRG32k3a against the RngStreams test vectors, stream jumps,
 // the replication-stream mapping and the variates.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <set>
@@ -174,6 +175,20 @@ TEST_CASE("Variates are monotone in their uniform", "[rng]") {
     const long pa = first(a, pois), pb = first(b, pois);
     CHECK((b_larger ? pb >= pa : pb <= pa));
   }
+}
+
+TEST_CASE("standard_normal inverts the normal CDF to near double precision", "[rng]") {
+  // Phi(z) = erfc(-z / sqrt 2) / 2 must give back the uniform the variate was drawn from.
+  Mrg32k3a rng(kDefaultSeed);
+  double worst = 0;
+  for (int i = 0; i < 100000; ++i) {
+    Mrg32k3a copy = rng;
+    const double u = copy.next_uniform();
+    const double z = standard_normal(rng);
+    const double phi = 0.5 * std::erfc(-z / std::sqrt(2.0));
+    worst = std::max(worst, std::abs(phi - u) / std::min(u, 1 - u));
+  }
+  CHECK(worst < 1e-13);
 }
 
 }  // namespace simsel

@@ -101,3 +101,20 @@ TEST_CASE("SampleStore: skip_to within the complete prefix is a release, not a s
   CHECK(store.at(0, 3) == 1.0);
   CHECK(store.take_skipped().empty());
 }
+
+TEST_CASE("SampleStore: take_grown lists each system whose prefix grew once, then forgets",
+          "[procedures]") {
+  SampleStore store(4);
+  REQUIRE(store.put(2, 1, 1.0));  // ahead of a hole: the prefix has not grown
+  CHECK(store.take_grown().empty());
+  REQUIRE(store.put(3, 0, 0.0));
+  REQUIRE(store.put(2, 0, 0.0));  // fills the hole: 2 grows by two
+  REQUIRE(store.put(3, 1, 1.0));  // 3 grows again: still listed once
+  CHECK(store.take_grown() == std::vector<std::uint64_t>{3, 2});
+  CHECK(store.take_grown().empty());
+  CHECK_FALSE(store.put(3, 1, 1.0));  // a refused duplicate is no growth
+  CHECK(store.take_grown().empty());
+  REQUIRE(store.put(0, 5, 5.0));
+  store.skip_to(0, 5);  // the skip lands on an output that had arrived: the prefix grows
+  CHECK(store.take_grown() == std::vector<std::uint64_t>{0});
+}

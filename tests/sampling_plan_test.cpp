@@ -15,17 +15,34 @@ std::uint64_t cells(const std::vector<TaskEntry>& entries) {
 
 TEST_CASE("the plan spreads a task over all needy systems", "[sampling]") {
   SamplingPlan plan(3);
-  std::vector<std::uint64_t> targets = {10, 10, 10};
-  auto entries = plan.next(targets, 6);
+  std::vector<std::uint64_t> targets = {100, 100, 100};
+  auto entries = plan.next(targets, 60);
   REQUIRE(entries.size() == 3);
   for (std::size_t i = 0; i < 3; ++i) {
     CHECK(entries[i].system == i);
     CHECK(entries[i].rep_begin == 0);
-    CHECK(entries[i].rep_count == 2);
+    CHECK(entries[i].rep_count == 20);
   }
-  auto second = plan.next(targets, 6);
+  auto second = plan.next(targets, 60);
   REQUIRE(second.size() == 3);
-  CHECK(second[0].rep_begin == 2);
+  CHECK(second[0].rep_begin == 20);
+}
+
+TEST_CASE("with many needy systems each visit still gives 16, or what the system wants",
+          "[sampling]") {
+  SamplingPlan plan(100);
+  std::vector<std::uint64_t> targets(100, 20);
+  targets[1] = 5;
+  const auto entries = plan.next(targets, 40);  // 40 cells over 100 systems
+  REQUIRE(entries.size() == 4);
+  CHECK(entries[0].rep_count == 16);
+  CHECK(entries[1].rep_count == 5);
+  CHECK(entries[2].rep_count == 16);
+  CHECK(entries[3].rep_count == 3);  // the task's last cells
+  const auto next = plan.next(targets, 40);
+  REQUIRE_FALSE(next.empty());
+  CHECK(next[0].system == 4);  // round-robin: carries on where the last task stopped
+  CHECK(next[0].rep_count == 16);
 }
 
 TEST_CASE("the plan never exceeds targets and stops when they are met", "[sampling]") {

@@ -170,8 +170,8 @@ void KnContest::screen(SampleStore& store, std::span<std::uint64_t> targets,
     return std::max(0.0, threshold - r * settings_.delta) / (2 * r);
   };
   const double direction = settings_.maximize ? 1.0 : -1.0;
-  std::vector<double> scores;  // larger is better, whatever the job's direction
-  scores.reserve(survivors_.size());
+  std::vector<double>& scores = scores_;  // larger is better, whatever the job's direction
+  scores.clear();
   for (std::uint32_t position : survivors_) {
     scores.push_back(direction * outputs[members_[position]].mean);
   }
@@ -190,8 +190,8 @@ void KnContest::screen(SampleStore& store, std::span<std::uint64_t> targets,
     return false;
   };
 
-  std::vector<std::uint32_t> kept;
-  kept.reserve(survivors_.size());
+  std::vector<std::uint32_t>& kept = kept_;
+  kept.clear();
   for (std::size_t a = 0; a < survivors_.size(); ++a) {
     const std::uint32_t position = survivors_[a];
     if (a == leader || !trails_someone(a)) {

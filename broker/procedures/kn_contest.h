@@ -87,6 +87,10 @@ class KnContest {
   std::vector<double> pair_thresholds_;
   std::vector<double> smallest_thresholds_;  // per position, over its pairs: bounds W below
   std::vector<std::uint32_t> survivors_;     // positions, increasing
+  // Scratch of screen(), kept between stages so that screening allocates nothing: a 10^6-system
+  // KT job screens some 3 million stages.
+  std::vector<double> scores_;
+  std::vector<std::uint32_t> kept_;
 };
 
 }  // namespace simsel

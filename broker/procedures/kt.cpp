@@ -21,7 +21,8 @@ KtProcedure::KtProcedure(const ProcedureSpec& spec, std::uint64_t system_count,
       targets_(system_count, 0),
       finished_matches_(system_count),
       current_match_(system_count),
-      decided_groups_(bracket_.rounds(), 0) {
+      decided_groups_(bracket_.rounds(), 0),
+      match_of_(system_count, kNoMatch) {
   for (std::uint32_t round = 0; round < bracket_.rounds(); ++round) {
     winners_.emplace_back(bracket_.groups(round), kUndecided);
     winners_next_rep_.emplace_back(bracket_.groups(round), 0);
@@ -61,12 +62,22 @@ void KtProcedure::start_group(SampleStore* store, std::uint32_t round, std::uint
     decide(store, round, group, members.front(), first_rep);
     return;
   }
+  std::uint32_t slot = static_cast<std::uint32_t>(matches_.size());
+  if (free_slots_.empty()) {
+    matches_.emplace_back();
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  }
   for (std::uint32_t system : members) {
     if (store != nullptr) store->skip_to(system, first_rep);
     targets_[system] = first_rep + spec_.n0;
+    match_of_[system] = slot;
   }
   const KnSettings settings = settings_for(round, members.size());
-  matches_.push_back({round, group, KnContest(std::move(members), first_rep, settings)});
+  matches_[slot].emplace(Match{round, group, KnContest(std::move(members), first_rep, settings)});
+  // Its members may already hold outputs it can use (a winner's look-ahead).
+  due_.push_back(slot);
 }
 
 void KtProcedure::decide(SampleStore* store, std::uint32_t round, std::uint64_t group,
@@ -86,8 +97,8 @@ void KtProcedure::finish_match(SampleStore& store, Match& match) {
   for (std::uint32_t system : match.contest.members()) {
     finished_matches_[system].merge(current_match_[system]);
     current_match_[system] = {};
+    match_of_[system] = kNoMatch;
   }
-  eliminated_ += match.contest.members().size() - 1;
   decide(&store, match.round, match.group, match.contest.winner(), match.contest.next_rep());
 }
 
@@ -95,19 +106,30 @@ void KtProcedure::advance(SampleStore& store) {
   for (std::uint64_t group : std::exchange(byes_, {})) {
     decide(&store, 0, group, static_cast<std::uint32_t>(bracket_.group_begin(0, group)), 0);
   }
-  // Matches started here are appended and visited in the same pass: their members may already
-  // hold the outputs they need.
-  for (std::size_t index = 0; index < matches_.size() && !champion_;) {
-    replications_consumed_ += matches_[index].contest.advance(store, targets_, current_match_);
-    if (!matches_[index].contest.decided()) {
-      ++index;
-      continue;
-    }
-    Match decided = std::move(matches_[index]);
-    matches_[index] = std::move(matches_.back());
-    matches_.pop_back();
+  for (std::uint64_t system : store.take_grown()) {
+    if (match_of_[system] != kNoMatch) due_.push_back(match_of_[system]);
+  }
+  std::sort(due_.begin(), due_.end());
+  due_.erase(std::unique(due_.begin(), due_.end()), due_.end());
+  play_due_matches(store);
+}
+
+// Matches started here are appended to due_ and played in the same pass. Matches share no
+// outputs, so the order they are played in changes no decision.
+void KtProcedure::play_due_matches(SampleStore& store) {
+  for (std::size_t index = 0; index < due_.size() && !champion_; ++index) {
+    const std::uint32_t slot = due_[index];
+    KnContest& contest = matches_[slot]->contest;
+    const std::uint64_t survivors_before = contest.survivor_count();
+    replications_consumed_ += contest.advance(store, targets_, current_match_);
+    eliminated_ += survivors_before - contest.survivor_count();
+    if (!contest.decided()) continue;
+    Match decided = std::move(*matches_[slot]);
+    matches_[slot].reset();
+    free_slots_.push_back(slot);
     finish_match(store, decided);
   }
+  due_.clear();
 }
 
 WelfordAccumulator KtProcedure::all_outputs(std::uint64_t system) const {
@@ -140,15 +162,14 @@ ProcedureProgress KtProcedure::progress() const {
   progress.round = front_round() + 1;
   progress.rounds = bracket_.rounds();
   progress.replications = replications_consumed_;
-  std::uint64_t eliminated_in_play = 0;
   LeaderBoard leaders(kLeaderCount, spec_.maximize);
-  for (const Match& match : matches_) {
-    eliminated_in_play += match.contest.members().size() - match.contest.survivor_count();
-    match.contest.for_each_survivor(
+  for (const std::optional<Match>& match : matches_) {
+    if (!match) continue;
+    match->contest.for_each_survivor(
         [&](std::uint32_t system) { leaders.offer(system, all_outputs(system)); });
   }
   if (champion_) leaders.offer(*champion_, all_outputs(*champion_));
-  progress.survivors = targets_.size() - eliminated_ - eliminated_in_play;
+  progress.survivors = targets_.size() - eliminated_;
   progress.leaders = leaders.leaders();
   return progress;
 }

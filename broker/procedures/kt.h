@@ -4,8 +4,8 @@
 // as the matches feeding it are decided, so many matches of several rounds run at once and a slow
 // one holds up only its own bracket. Each match reads fresh outputs, from the replication where
 // its most-sampled member left off (the others skip ahead), so with CRN the members of a match
-// share random numbers. State per system: a target and two accumulators (56 bytes) plus the
-// O(g^2) pair values of the matches in play: 10^6 systems fit in a few hundred MB.
+// share random numbers. State per system: a target, two accumulators and its match (60 bytes)
+// plus the O(g^2) pair values of the matches in play: 10^6 systems fit in a few hundred MB.
 // Not thread-safe: driven by one thread, like every Procedure.
 #pragma once
 
@@ -47,12 +47,14 @@ class KtProcedure final : public Procedure {
     KnContest contest;
   };
   static constexpr std::uint32_t kUndecided = UINT32_MAX;
+  static constexpr std::uint32_t kNoMatch = UINT32_MAX;
 
   KnSettings settings_for(std::uint32_t round, std::uint64_t members) const;
   void start_group(SampleStore* store, std::uint32_t round, std::uint64_t group);
   void finish_match(SampleStore& store, Match& match);
   void decide(SampleStore* store, std::uint32_t round, std::uint64_t group, std::uint32_t winner,
               std::uint64_t next_rep);
+  void play_due_matches(SampleStore& store);
   WelfordAccumulator all_outputs(std::uint64_t system) const;
   std::uint32_t front_round() const;
 
@@ -67,9 +69,17 @@ class KtProcedure final : public Procedure {
   // Per round >= 1 and group: the groups feeding it that are still undecided.
   std::vector<std::vector<std::uint32_t>> feeders_pending_;
   std::vector<std::uint64_t> decided_groups_;  // per round
-  std::vector<Match> matches_;                 // in play, in no particular order
-  std::vector<std::uint64_t> byes_;            // round-0 groups of one, decided on first advance
-  std::uint64_t eliminated_ = 0;               // losers of decided matches
+  // The matches in play, in slots that keep their index while the match lasts (free slots are
+  // empty and reused), so that a system can name its match: match_of_[system] is its slot, or
+  // kNoMatch. An advance visits only the due matches: those whose members got new outputs
+  // (SampleStore::take_grown) and those just started. With 50,000 matches in round 1 of a
+  // 10^6-system job, visiting all of them on every advance was most of the broker's time.
+  std::vector<std::optional<Match>> matches_;
+  std::vector<std::uint32_t> free_slots_;
+  std::vector<std::uint32_t> match_of_;
+  std::vector<std::uint32_t> due_;
+  std::vector<std::uint64_t> byes_;  // round-0 groups of one, decided on first advance
+  std::uint64_t eliminated_ = 0;     // members of matches, decided or not, knocked out so far
   std::uint64_t replications_consumed_ = 0;
   std::optional<std::uint32_t> champion_;
 };

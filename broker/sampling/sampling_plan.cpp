@@ -6,6 +6,15 @@
 #include <algorithm>
 
 namespace simsel {
+namespace {
+
+// The least a system is given per visit when it wants that many. A worker positions a stream
+// per entry (a jump of about 30 matrix products), so one replication per entry made that the
+// main cost of fast models; and a system that gets its whole first stage at once can move on
+// without waiting for a lap over a million others.
+constexpr std::uint64_t kMinimumChunk = 16;
+
+}  // namespace
 
 SamplingPlan::SamplingPlan(std::uint64_t system_count) : issued_(system_count, 0) {}
 
@@ -31,7 +40,7 @@ std::vector<TaskEntry> SamplingPlan::next(std::span<const std::uint64_t> targets
   if (rescan_) rebuild_needy(targets);
   if (needy_.empty()) return entries;
 
-  const std::uint64_t chunk = std::max<std::uint64_t>(1, (max_cells - cells) / needy_.size());
+  const std::uint64_t chunk = std::max(kMinimumChunk, (max_cells - cells) / needy_.size());
   const std::size_t count = needy_.size();
   std::size_t walked = 0;
   for (; walked < count && cells < max_cells; ++walked) {

@@ -1,6 +1,7 @@
 // SamplingPlan: turns a procedure's targets into tasks. It tracks how many replications of each
 // system have been issued, hands out the next ones breadth-first (every needy system advances
-// evenly, so complete prefixes grow together) and takes back the work of lost tasks.
+// evenly, so complete prefixes grow together; in chunks of at least 16 replications when a
+// system wants that many) and takes back the work of lost tasks.
 // Scheduling only: which replications a task holds never changes their values (fixed streams),
 // so the plan affects speed, never results. Not thread-safe; owned by one Job.
 #pragma once

@@ -106,7 +106,9 @@ class Broker {
     std::unique_ptr<Model> model;
   };
   std::optional<StoredResults> results_cache_;
-  std::map<std::uint64_t, double> last_published_;      // job id -> steady time
+  // Job id -> steady time its next STATS is due: the publishing interval, or longer for a job
+  // whose document is slow to build (see publish_due).
+  std::map<std::uint64_t, double> next_publish_;
   std::map<std::uint64_t, std::string> logged_stages_;  // job id -> stage (and round) logged
   double last_tick_ = 0;
   double last_accrual_ = 0;  // steady time up to which running jobs got their slot-seconds

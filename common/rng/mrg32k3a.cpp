@@ -1,7 +1,9 @@
 // Mrg32k3a jumps. Each component is a linear recurrence x[n] = A x[n-1] (mod m) on three
 // values, so jumping 2^e steps is one product with A^(2^e). We compute those powers once by
 // repeated squaring rather than embedding published constants, and the RngStreams test
-// vectors (tests/rng_test.cpp) check them.
+// vectors (tests/rng_test.cpp) check them. The modulus is a template argument in the
+// matrix-vector product, so the compiler replaces each division by a multiplication: workers
+// jump once per replication, and for a fast model that product was most of a worker's time.
 #include "common/rng/mrg32k3a.h"
 
 #include <cassert>
@@ -31,48 +33,51 @@ Matrix multiply(const Matrix& a, const Matrix& b, std::uint64_t m) {
   return c;
 }
 
-Vector apply(const Matrix& a, const Vector& v, std::uint64_t m) {
+// Each product is reduced before the sum, which then stays below 3 m < 2^34.
+template <std::uint64_t M>
+Vector apply(const Matrix& a, const Vector& v) {
   Vector r{};
   for (int i = 0; i < 3; ++i)
-    for (int k = 0; k < 3; ++k) r[i] = (r[i] + mul_mod(a[i][k], v[k], m)) % m;
+    r[i] = (a[i][0] * v[0] % M + a[i][1] * v[1] % M + a[i][2] * v[2] % M) % M;
   return r;
 }
 
-struct Component {
-  std::uint64_t modulus;
-  std::array<Matrix, kPowerCount> powers;  // powers[e] = A^(2^e)
-};
+using Powers = std::array<Matrix, kPowerCount>;  // powers[e] = A^(2^e)
 
-Component make_component(const Matrix& one_step, std::uint64_t modulus) {
-  Component c{modulus, {}};
-  c.powers[0] = one_step;
-  for (int e = 1; e < kPowerCount; ++e)
-    c.powers[e] = multiply(c.powers[e - 1], c.powers[e - 1], modulus);
-  return c;
+Powers make_powers(const Matrix& one_step, std::uint64_t modulus) {
+  Powers powers{};
+  powers[0] = one_step;
+  for (int e = 1; e < kPowerCount; ++e) powers[e] = multiply(powers[e - 1], powers[e - 1], modulus);
+  return powers;
 }
 
 // The one-step matrices map (x[n-3], x[n-2], x[n-1]) to (x[n-2], x[n-1], x[n]).
-const std::array<Component, 2>& components() {
-  static const std::array<Component, 2> table = [] {
-    using G = Mrg32k3a;
-    const Matrix a1{{{0, 1, 0}, {0, 0, 1}, {G::kM1 - G::kA13n, G::kA12, 0}}};
-    const Matrix a2{{{0, 1, 0}, {0, 0, 1}, {G::kM2 - G::kA23n, 0, G::kA21}}};
-    return std::array<Component, 2>{make_component(a1, G::kM1), make_component(a2, G::kM2)};
-  }();
+constexpr std::uint64_t kM1 = Mrg32k3a::kM1;
+constexpr std::uint64_t kM2 = Mrg32k3a::kM2;
+const Powers& powers1() {
+  static const Powers table =
+      make_powers({{{0, 1, 0}, {0, 0, 1}, {kM1 - Mrg32k3a::kA13n, Mrg32k3a::kA12, 0}}}, kM1);
+  return table;
+}
+const Powers& powers2() {
+  static const Powers table =
+      make_powers({{{0, 1, 0}, {0, 0, 1}, {kM2 - Mrg32k3a::kA23n, 0, Mrg32k3a::kA21}}}, kM2);
   return table;
 }
 
-// Advances the state n * 2^exponent steps: one product per set bit of n.
-void jump(Mrg32k3a::State& state, std::uint64_t n, int exponent) {
-  for (int c = 0; c < 2; ++c) {
-    const Component& component = components()[c];
-    Vector v{state[3 * c], state[3 * c + 1], state[3 * c + 2]};
-    std::uint64_t remaining = n;
-    for (int e = exponent; remaining != 0; ++e, remaining >>= 1) {
-      if ((remaining & 1) != 0) v = apply(component.powers[e], v, component.modulus);
-    }
-    for (int i = 0; i < 3; ++i) state[3 * c + i] = v[i];
+// Advances one component's three values n * 2^exponent steps: one product per set bit of n.
+template <std::uint64_t M>
+void jump_component(const Powers& powers, std::uint64_t* values, std::uint64_t n, int exponent) {
+  Vector v{values[0], values[1], values[2]};
+  for (int e = exponent; n != 0; ++e, n >>= 1) {
+    if ((n & 1) != 0) v = apply<M>(powers[e], v);
   }
+  for (int i = 0; i < 3; ++i) values[i] = v[i];
+}
+
+void jump(Mrg32k3a::State& state, std::uint64_t n, int exponent) {
+  jump_component<kM1>(powers1(), state.data(), n, exponent);
+  jump_component<kM2>(powers2(), state.data() + 3, n, exponent);
 }
 
 }  // namespace

@@ -40,31 +40,13 @@ TEST_CASE("a node killed mid-job is expired and the result is unchanged", "[brok
   TempDir dir("kill");
   zmq::context_t context;
   LocalCluster cluster(context, test_config(Transport::kTcp, 1, dir.path), 2);
-  BrokerClient client(context, cluster.client_endpoint());
-  auto submitted = client.request("SUBMIT", {{"spec", spec}});
-  REQUIRE(submitted.ok());
-  const std::uint64_t job_id = submitted.value()["job_id"];
-  // Wait until the job is well under way, then kill one node without a goodbye.
-  for (int i = 0; i < 200; ++i) {
-    auto status = client.request("STATUS", {{"job_id", job_id}});
-    REQUIRE(status.ok());
-    if (status.value()["job"]["simulated_replications"].get<std::uint64_t>() > 200) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  auto before = client.request("STATUS", {{"job_id", job_id}});
-  REQUIRE(before.ok());
-  REQUIRE(before.value()["job"]["state"] == "running");  // the kill really lands mid-job
-  cluster.kill_node(0);
-  auto final =
-      follow_job(context, client, cluster.stats_endpoint(), job_id, [](const nlohmann::json&) {});
-  REQUIRE(final.ok());
-  CHECK(final.value()["state"] == "succeeded");
-  CHECK(final.value()["best"]["index"] == reference["best"]["index"]);
-  CHECK(final.value()["total_replications"] == reference["total_replications"]);
-  CHECK(final.value()["best"]["mean"] == reference["best"]["mean"]);
-  auto snapshot = client.request("SNAPSHOT");
-  REQUIRE(snapshot.ok());
-  CHECK(snapshot.value()["cluster"]["workers"].size() == 1);  // the dead node was expired
+  const InterruptedRun run = run_killing_node(context, cluster, spec, 0, 200);
+  REQUIRE(run.before_kill["state"] == "running");  // the kill really lands mid-job
+  CHECK(run.final["state"] == "succeeded");
+  CHECK(run.final["best"]["index"] == reference["best"]["index"]);
+  CHECK(run.final["total_replications"] == reference["total_replications"]);
+  CHECK(run.final["best"]["mean"] == reference["best"]["mean"]);
+  CHECK(run.workers_left == 1);  // the dead node was expired
 }
 
 TEST_CASE("a subscriber sees increasing sequence numbers", "[broker]") {

@@ -1,12 +1,16 @@
 // Shared by the component tests: a LocalCluster on tcp://127.0.0.1 ephemeral ports or inproc,
-// with fast heartbeats and a fresh data directory, and helpers to run a job to its end.
+// with fast heartbeats and a fresh data directory, and helpers to run a job to its end, with or
+// without a node killed part-way.
 #pragma once
 
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "tools/cli/local_cluster.h"
 #include "tools/cli/stats_feed.h"
@@ -78,6 +82,48 @@ inline nlohmann::json run_to_end(zmq::context_t& context, LocalCluster& cluster,
                           [](const nlohmann::json&) {});
   if (!final) throw std::runtime_error(final.error().message);
   return final.value();
+}
+
+// The job document of `job_id` from STATUS. Throws if the broker refuses or does not answer.
+inline nlohmann::json job_status(BrokerClient& client, std::uint64_t job_id) {
+  auto status = client.request("STATUS", {{"job_id", job_id}});
+  if (!status) throw std::runtime_error(status.error().message);
+  return status.value()["job"];
+}
+
+// A job that lost a node part-way: its document just before the kill (whose state tells whether
+// the kill landed mid-job), its final document, and the workers the broker still listed after.
+struct InterruptedRun {
+  nlohmann::json before_kill;
+  nlohmann::json final;
+  std::size_t workers_left = 0;
+};
+
+// Submits `spec`, waits (at most about 5 s) until the job has simulated more than `progress`
+// replications, kills node `node` without a goodbye, so that the broker must find it silent,
+// expire it and hand its tasks out again, then follows the job to its end.
+inline InterruptedRun run_killing_node(zmq::context_t& context, LocalCluster& cluster,
+                                       const nlohmann::json& spec, std::size_t node,
+                                       std::uint64_t progress) {
+  BrokerClient client(context, cluster.client_endpoint());
+  auto submitted = client.request("SUBMIT", {{"spec", spec}});
+  if (!submitted) throw std::runtime_error(submitted.error().message);
+  const std::uint64_t job_id = submitted.value()["job_id"];
+  for (int i = 0; i < 1000; ++i) {
+    if (job_status(client, job_id)["simulated_replications"].get<std::uint64_t>() > progress) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  InterruptedRun run;
+  run.before_kill = job_status(client, job_id);
+  cluster.kill_node(node);
+  auto final =
+      follow_job(context, client, cluster.stats_endpoint(), job_id, [](const nlohmann::json&) {});
+  if (!final) throw std::runtime_error(final.error().message);
+  run.final = final.value();
+  auto snapshot = client.request("SNAPSHOT");
+  if (!snapshot) throw std::runtime_error(snapshot.error().message);
+  run.workers_left = snapshot.value()["cluster"]["workers"].size();
+  return run;
 }
 
 }  // namespace simsel::testing

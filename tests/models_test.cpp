@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "common/rng/replication_streams.h"
+#include "common/rng/variates.h"
 #include "nodes/models/model.h"
 
 namespace simsel {
@@ -143,6 +144,91 @@ TEST_CASE("normal model", "[models]") {
   }
 }
 
+namespace {
+
+json configuration(std::uint64_t k, const char* variances) {
+  return {{"generator", "configuration"}, {"k", k},    {"means", "monotone"}, {"delta", 0.1},
+          {"variances", variances},       {"sigma", 2}};
+}
+
+json correlated(std::uint64_t k, const char* variances, double rho) {
+  json spec = configuration(k, variances);
+  spec["correlation"] = rho;
+  return spec;
+}
+
+struct PairMoments {
+  double variance_a, variance_b, correlation;
+};
+
+// Replications 0..n-1 of systems a and b, on common or independent streams.
+PairMoments replicate_pair(const Model& model, std::uint64_t a, std::uint64_t b, bool crn, int n) {
+  const ReplicationStreams streams(13, crn);
+  double sum_a = 0, sum_b = 0, sum_aa = 0, sum_bb = 0, sum_ab = 0;
+  for (int r = 0; r < n; ++r) {
+    Mrg32k3a rng_a = streams.for_replication(a, r), rng_b = streams.for_replication(b, r);
+    const double x = model.simulate(a, rng_a), y = model.simulate(b, rng_b);
+    sum_a += x;
+    sum_b += y;
+    sum_aa += x * x;
+    sum_bb += y * y;
+    sum_ab += x * y;
+  }
+  const double mean_a = sum_a / n, mean_b = sum_b / n;
+  const double var_a = sum_aa / n - mean_a * mean_a, var_b = sum_bb / n - mean_b * mean_b;
+  return {var_a, var_b, (sum_ab / n - mean_a * mean_b) / std::sqrt(var_a * var_b)};
+}
+
+double sigma_of(const Model& model, std::uint64_t i) {
+  return model.system_params(i)["sigma"].get<double>();
+}
+
+}  // namespace
+
+TEST_CASE("normal model with a correlation between systems", "[models]") {
+  constexpr int n = 20000;
+  // Standard errors at n = 20000: a sample correlation about (1 - rho^2) / sqrt(n) (0.0053 at
+  // rho = 0.5, 0.0071 at 0); a sample variance about sigma^2 sqrt(2 / n) (1% of sigma^2).
+  SECTION("rho = 0.5 under CRN: correlation 0.5, variances sigma_i^2") {
+    const auto model = build("normal", correlated(10, "increasing", 0.5));
+    for (const auto [a, b] : {std::pair<std::uint64_t, std::uint64_t>{0, 1}, {3, 9}}) {
+      const PairMoments m = replicate_pair(*model, a, b, true, n);
+      INFO("systems " << a << " and " << b);
+      CHECK(m.correlation == Approx(0.5).margin(4 * 0.0053));
+      CHECK(m.variance_a == Approx(std::pow(sigma_of(*model, a), 2)).epsilon(0.04));
+      CHECK(m.variance_b == Approx(std::pow(sigma_of(*model, b), 2)).epsilon(0.04));
+    }
+  }
+  SECTION("rho = 0 under CRN: uncorrelated, although every system reads the same uniforms") {
+    const auto model = build("normal", correlated(1000, "equal", 0.0));
+    for (const auto [a, b] : {std::pair<std::uint64_t, std::uint64_t>{0, 1}, {1, 2}, {5, 999}}) {
+      INFO("systems " << a << " and " << b);
+      CHECK(replicate_pair(*model, a, b, true, n).correlation == Approx(0).margin(4 * 0.0071));
+    }
+  }
+  SECTION("rho = 0.5 without CRN: uncorrelated (each system has its own stream)") {
+    const auto model = build("normal", correlated(10, "equal", 0.5));
+    CHECK(replicate_pair(*model, 0, 1, false, n).correlation == Approx(0).margin(4 * 0.0071));
+  }
+}
+
+TEST_CASE("normal model without a correlation keeps its one-uniform outputs", "[models]") {
+  const auto model = build("normal", configuration(10, "increasing"));
+  const auto fully_correlated = build("normal", correlated(10, "increasing", 1.0));
+  const ReplicationStreams streams(21, true);
+  for (std::uint64_t i = 0; i < 10; ++i) {
+    for (std::uint64_t r = 0; r < 50; ++r) {
+      Mrg32k3a rng = streams.for_replication(i, r), same = rng, again = rng;
+      const double mu = model->system_params(i)["mu"].get<double>();
+      const double expected = mu + sigma_of(*model, i) * standard_normal(same);
+      INFO("system " << i << " replication " << r);
+      REQUIRE(model->simulate(i, rng) == expected);
+      // rho = 1 draws a second uniform but gives the same output: sqrt(0) Z_i adds zero.
+      REQUIRE(fully_correlated->simulate(i, again) == expected);
+    }
+  }
+}
+
 TEST_CASE("sS model", "[models]") {
   const auto model = build("sS", {{"list", {{{"s", 20}, {"S", 53}}, {{"s", 20}, {"S", 40}}}}});
   SECTION("(20,53) costs about 111.1 per period, sd about 4.1") {
@@ -252,7 +338,15 @@ TEST_CASE("validation errors of the normal model", "[models]") {
         "systems.variances: must be one of equal, increasing, decreasing");
   CHECK(generator_error("sigma", -1) == "systems.sigma: must be > 0");
   CHECK(generator_error("seed", 1) ==
-        "systems.seed: unknown parameter (known: generator, k, means, delta, variances, sigma)");
+        "systems.seed: unknown parameter (known: generator, k, means, delta, variances, sigma, "
+        "correlation)");
+  CHECK(generator_error("correlation", -0.1) == "systems.correlation: must be in [0, 1]");
+  CHECK(generator_error("correlation", 1.5) == "systems.correlation: must be in [0, 1]");
+  CHECK(generator_error("correlation", "high") == "systems.correlation: must be a number");
+  CHECK(generator_error("correlation", 0) == "ok");
+  CHECK(generator_error("correlation", 1) == "ok");
+  CHECK(error_of("normal", {{"list", {{{"mu", 0}, {"sigma", 1}}}}, {"correlation", 0.5}}) ==
+        "systems.correlation: unknown parameter (known: list)");
   json missing = good;
   missing.erase("delta");
   CHECK(error_of("normal", missing) == "systems.delta: required");

@@ -1,25 +1,19 @@
 // ReplicationStreams: the job seed expansion and the stream/substream arithmetic.
 #include "common/rng/replication_streams.h"
 
+#include "common/rng/splitmix64.h"
+
 namespace simsel {
 namespace {
 
-// splitmix64 (Steele, Lea and Flood 2014): decorrelates nearby job seeds (1, 2, 3...) so
-// their base states share no visible structure.
-std::uint64_t splitmix64(std::uint64_t& x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  std::uint64_t z = x;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
+// splitmix64 decorrelates nearby job seeds (1, 2, 3...) so their base states share no visible
+// structure.
 Mrg32k3a::State base_from_seed(std::uint64_t job_seed) {
   Mrg32k3a::State base{};
   std::uint64_t x = job_seed;
   for (int i = 0; i < 6; ++i) {
     const std::uint64_t m = static_cast<std::uint64_t>(i < 3 ? Mrg32k3a::kM1 : Mrg32k3a::kM2);
-    base[i] = 1 + splitmix64(x) % (m - 1);
+    base[i] = 1 + splitmix64_next(x) % (m - 1);
   }
   return base;
 }

@@ -20,12 +20,19 @@ inline double exponential(Mrg32k3a& rng, double rate) {
   return -std::log(1.0 - rng.next_uniform()) / rate;
 }
 
-// Standard normal: Phi^-1(u) = -sqrt(2) erfc^-1(2u), evaluated in double precision (Boost
-// would otherwise promote to long double, which made the inverse most of a worker's time on
-// the `normal` model; the double version is accurate to a few ulp, tests/rng_test.cpp).
-inline double standard_normal(Mrg32k3a& rng) {
+// The standard normal quantile Phi^-1(u) = -sqrt(2) erfc^-1(2u), evaluated in double precision
+// (Boost would otherwise promote to long double, which made the inverse most of a worker's time
+// on the `normal` model; the double version is accurate to a few ulp, tests/rng_test.cpp).
+// REQUIRES: 0 < u < 1
+inline double standard_normal_quantile(double u) {
+  assert(u > 0 && u < 1);
   using InDouble = boost::math::policies::policy<boost::math::policies::promote_double<false>>;
-  return -std::numbers::sqrt2 * boost::math::erfc_inv(2.0 * rng.next_uniform(), InDouble());
+  return -std::numbers::sqrt2 * boost::math::erfc_inv(2.0 * u, InDouble());
+}
+
+// Standard normal, from one uniform.
+inline double standard_normal(Mrg32k3a& rng) {
+  return standard_normal_quantile(rng.next_uniform());
 }
 
 // Poisson with the given mean, by sequential search of the CDF from 0; the work grows with

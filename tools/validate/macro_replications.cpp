@@ -30,11 +30,13 @@ struct JobOutcome {
 };
 
 Result<std::unique_ptr<Model>> configuration_model(const ValidationConfig& config) {
-  return make_model("normal", {{"generator", "configuration"},
-                               {"k", config.systems},
-                               {"means", config.means},
-                               {"delta", config.procedure.delta},
-                               {"variances", config.variances}});
+  nlohmann::json systems{{"generator", "configuration"},
+                         {"k", config.systems},
+                         {"means", config.means},
+                         {"delta", config.procedure.delta},
+                         {"variances", config.variances}};
+  if (config.correlation) systems["correlation"] = *config.correlation;
+  return make_model("normal", systems);
 }
 
 double true_mean(const Model& model, std::uint64_t system) {

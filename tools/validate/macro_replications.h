@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "broker/procedures/procedure.h"
@@ -18,6 +19,9 @@ struct ValidationConfig {
   std::string means = "slippage";   // "slippage" (SC) or "monotone" (MDM)
   std::string variances = "equal";  // "equal", "increasing" or "decreasing"
   std::uint64_t systems = 10;       // k
+  // The normal model's `correlation` rho between systems under CRN; absent: perfectly
+  // correlated under CRN (the model's one-uniform replication).
+  std::optional<double> correlation;
   std::uint64_t macro_replications = 1000;
   std::uint64_t base_seed = 1;  // macro-replication m runs with job seed base_seed + m
 };

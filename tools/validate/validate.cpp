@@ -1,11 +1,13 @@
 // simsel-validate: statistical validation of the R&S procedures by macro-replications. For each
-// configuration of a grid (procedure x crn x means x variances x k) it runs M jobs in-process
+// configuration of a grid (procedure x crn x means x variances x k, optionally with the normal
+// model's correlation between systems) it runs M jobs in-process
 // through the broker's and the workers' own code and prints the probability of correct selection
 // (PCS) with a Wilson 95% interval; a row passes when the interval reaches 1 - alpha.
 // Exit codes: 0 every row passes, 1 some row fails, 2 bad arguments or a failed job.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,7 @@ struct Options {
   double alpha = 0.05;
   double delta = 0.1;
   std::uint64_t seed = 1;
+  std::optional<double> correlation;  // the normal model's rho; absent: the model's default
   unsigned threads = 1;
   bool quick = false;
   bool markdown = false;
@@ -37,10 +40,14 @@ struct Options {
 // The ctest preset: every IZ procedure in the least favourable means (SC) with unequal variances,
 // the general case they all claim, at k = 10 and 30 (KT plays two rounds there), with and
 // without CRN for the procedures whose statistics use it (KN, KT), and GSP at k = 10 only (its
-// k = 30 row costs as much as Rinott's) (in_quick_preset). A procedure whose PCS is 0.90
-// instead of its usual 0.95-0.97 fails a row with probability about 0.9 at M = 300. k = 2 is
-// left to the full run: there Rinott and KN sit at 1 - alpha exactly, so a row would fail by
-// chance 2.5% of the time whenever the streams change. About 40 s on one core.
+// k = 30 row costs as much as Rinott's) (in_quick_preset). Under CRN the model's outputs are
+// perfectly correlated unless a correlation is given, which makes those rows nearly certain; so
+// KN and KT also run with CRN and correlation 0.5 (kQuickCorrelation) at k = 30, where the
+// differences are as noisy as a real model's (at k = 10 KN's PCS sits at 0.95 there, too close
+// to the line). A procedure whose PCS is 0.90 instead of its usual 0.95-0.97 fails a row with
+// probability about 0.9 at M = 300. k = 2 is left to the full run: there Rinott and KN sit at
+// 1 - alpha exactly, so a row would fail by chance 2.5% of the time whenever the streams change.
+// About 40 s on one core.
 void apply_quick_preset(Options& options) {
   options.procedures = {"rinott", "kn", "kt", "nsgs", "gsp"};
   options.crn = {"off", "on"};
@@ -48,11 +55,23 @@ void apply_quick_preset(Options& options) {
   options.variances = {"increasing"};
   options.systems = {10, 30};
   options.macro_replications = 300;
+  options.correlation.reset();
 }
 
-bool in_quick_preset(const std::string& procedure, bool crn, std::uint64_t k) {
+constexpr double kQuickCorrelation = 0.5;
+
+bool in_quick_preset(const std::string& procedure, bool crn, std::uint64_t k,
+                     std::optional<double> correlation) {
+  if (correlation) return crn && (procedure == "kn" || procedure == "kt") && k == 30;
   if (procedure == "gsp") return !crn && k == 10;
   return !crn || procedure == "kn" || procedure == "kt";
+}
+
+// The correlations the grid runs: the one asked for (or none), and in the quick preset also
+// kQuickCorrelation.
+std::vector<std::optional<double>> correlations(const Options& options) {
+  if (options.quick) return {std::nullopt, kQuickCorrelation};
+  return {options.correlation};
 }
 
 // GSP's n0 is its stage 0, which only times the systems: it runs with its default, 0, and its
@@ -67,18 +86,26 @@ ProcedureSpec procedure_spec(const Options& options, const std::string& name, bo
   return spec;
 }
 
-// Rinott assumes independent systems and never uses CRN, so it runs with crn off only.
+// Rinott assumes independent systems and never uses CRN: on the model's perfectly correlated
+// outputs its CRN rows would say nothing, so it runs with CRN only when a correlation is given.
+bool in_grid(const Options& options, const std::string& procedure, bool crn, std::uint64_t k,
+             std::optional<double> correlation) {
+  if (procedure == "rinott" && crn && !correlation) return false;
+  return !options.quick || in_quick_preset(procedure, crn, k, correlation);
+}
+
 std::vector<ValidationConfig> grid(const Options& options) {
   std::vector<ValidationConfig> configs;
   for (const std::string& procedure : options.procedures) {
     for (const std::string& crn : options.crn) {
-      if (procedure == "rinott" && crn == "on") continue;
       for (const std::string& means : options.means) {
         for (const std::string& variances : options.variances) {
           for (std::uint64_t k : options.systems) {
-            if (options.quick && !in_quick_preset(procedure, crn == "on", k)) continue;
-            configs.push_back({procedure_spec(options, procedure, crn == "on"), means, variances, k,
-                               options.macro_replications, options.seed});
+            for (std::optional<double> correlation : correlations(options)) {
+              if (!in_grid(options, procedure, crn == "on", k, correlation)) continue;
+              configs.push_back({procedure_spec(options, procedure, crn == "on"), means, variances,
+                                 k, correlation, options.macro_replications, options.seed});
+            }
           }
         }
       }
@@ -91,16 +118,45 @@ std::string means_label(const std::string& means) {
   return means == "slippage" ? "SC" : "MDM";
 }
 
-std::string header(bool markdown) {
-  if (markdown)
-    return "| procedure | crn | means | variances | k | M | PCS | 95% interval | mean replications "
-           "| mean simulated | seconds | result |\n"
-           "|---|---|---|---|--:|--:|--:|---|--:|--:|--:|---|\n";
-  char line[160];
-  std::snprintf(line, sizeof line, "%-9s %-3s %-5s %-10s %5s %5s %7s %-18s %12s %12s %8s %s\n",
-                "procedure", "crn", "means", "variances", "k", "M", "PCS", "95% interval",
-                "mean reps", "simulated", "seconds", "result");
-  return line;
+// The table's columns: procedure, crn, then rho when the grid has a correlation (so the
+// tables of plain runs keep their shape), then the configuration and its outcome.
+struct TableStyle {
+  bool markdown = false;
+  bool correlation = false;
+};
+
+std::string correlation_label(std::optional<double> correlation) {
+  if (!correlation) return "-";
+  char label[32];
+  std::snprintf(label, sizeof label, "%g", *correlation);
+  return label;
+}
+
+// The first columns of a line: procedure, crn and, if shown, rho.
+std::string leading_cells(const TableStyle& style, const std::string& procedure,
+                          const std::string& crn, const std::string& rho) {
+  char cells[64];
+  const char* format = style.markdown ? "| %s | %s " : "%-9s %-3s ";
+  std::snprintf(cells, sizeof cells, format, procedure.c_str(), crn.c_str());
+  if (!style.correlation) return cells;
+  char rho_cell[40];
+  std::snprintf(rho_cell, sizeof rho_cell, style.markdown ? "| %s " : "%-4s ", rho.c_str());
+  return std::string(cells) + rho_cell;
+}
+
+std::string header(const TableStyle& style) {
+  std::string line = leading_cells(style, "procedure", "crn", "rho");
+  if (style.markdown)
+    return line +
+           "| means | variances | k | M | PCS | 95% interval | mean replications "
+           "| mean simulated | seconds | result |\n" +
+           (style.correlation ? "|---|---|--:" : "|---|---") +
+           "|---|---|--:|--:|--:|---|--:|--:|--:|---|\n";
+  char rest[160];
+  std::snprintf(rest, sizeof rest, "%-5s %-10s %5s %5s %7s %-18s %12s %12s %8s %s\n", "means",
+                "variances", "k", "M", "PCS", "95% interval", "mean reps", "simulated", "seconds",
+                "result");
+  return line + rest;
 }
 
 bool passes(const ValidationConfig& config, const ValidationOutcome& outcome) {
@@ -108,30 +164,32 @@ bool passes(const ValidationConfig& config, const ValidationOutcome& outcome) {
          1 - config.procedure.alpha;
 }
 
-std::string row(const ValidationConfig& config, const ValidationOutcome& outcome, bool markdown) {
+std::string row(const ValidationConfig& config, const ValidationOutcome& outcome,
+                const TableStyle& style) {
   const std::uint64_t m = config.macro_replications;
   const Interval interval = wilson_interval_95(outcome.correct, m);
-  const char* format =
-      markdown ? "| %s | %s | %s | %s | %llu | %llu | %.4f | [%.4f, %.4f] | %.0f | %.0f "
-                 "| %.1f | %s |\n"
-               : "%-9s %-3s %-5s %-10s %5llu %5llu %7.4f [%.4f, %.4f] %12.0f %12.0f "
-                 "%8.1f %s\n";
-  char line[256];
-  std::snprintf(line, sizeof line, format, config.procedure.name.c_str(),
-                config.procedure.crn ? "on" : "off", means_label(config.means).c_str(),
+  const char* format = style.markdown
+                           ? "| %s | %s | %llu | %llu | %.4f | [%.4f, %.4f] | %.0f | %.0f "
+                             "| %.1f | %s |\n"
+                           : "%-5s %-10s %5llu %5llu %7.4f [%.4f, %.4f] %12.0f %12.0f "
+                             "%8.1f %s\n";
+  char rest[256];
+  std::snprintf(rest, sizeof rest, format, means_label(config.means).c_str(),
                 config.variances.c_str(), static_cast<unsigned long long>(config.systems),
                 static_cast<unsigned long long>(m), static_cast<double>(outcome.correct) / m,
                 interval.low, interval.high, outcome.mean_total_replications,
                 outcome.mean_simulated_replications, outcome.seconds,
                 passes(config, outcome) ? "pass" : "FAIL");
-  return line;
+  return leading_cells(style, config.procedure.name, config.procedure.crn ? "on" : "off",
+                       correlation_label(config.correlation)) +
+         rest;
 }
 
 void add_options(CLI::App& app, Options& options) {
   app.add_option("-p,--procedure", options.procedures, "procedures to validate")
       ->check(CLI::IsMember(procedure_names()))
       ->capture_default_str();
-  app.add_option("--crn", options.crn, "common random numbers (rinott: off only)")
+  app.add_option("--crn", options.crn, "common random numbers (rinott: on only with --correlation)")
       ->check(CLI::IsMember({"off", "on"}))
       ->capture_default_str();
   app.add_option("--means", options.means, "slippage (SC) and/or monotone (MDM)")
@@ -151,13 +209,17 @@ void add_options(CLI::App& app, Options& options) {
       ->capture_default_str();
   app.add_option("--seed", options.seed, "base seed: macro-replication m uses seed + m")
       ->capture_default_str();
+  app.add_option("--correlation", options.correlation,
+                 "the normal model's correlation rho between systems under CRN "
+                 "(docs/JOBSPEC.md); default: none, outputs perfectly correlated under CRN")
+      ->check(CLI::Range(0.0, 1.0));
   app.add_option("--threads", options.threads, "threads to spread macro-replications over")
       ->check(CLI::Range(1u, 1024u))
       ->capture_default_str();
   app.add_flag("--quick", options.quick,
                "small preset for ctest (SC, increasing variances, k 10 and 30, M 300, "
-               "every IZ procedure); "
-               "replaces the grid and M");
+               "every IZ procedure; KN and KT also with CRN and correlation 0.5 at k 30); "
+               "replaces the grid, M and the correlation");
   app.add_flag("--markdown", options.markdown, "print the table as Markdown");
 }
 
@@ -175,10 +237,13 @@ int main(int argc, char** argv) {
   }
   if (options.quick) apply_quick_preset(options);
 
+  const TableStyle style{options.markdown, options.quick || options.correlation.has_value()};
   std::cout << "n0 = " << options.n0 << ", alpha = " << options.alpha
             << ", delta = " << options.delta << ", job seed = " << options.seed
-            << " + macro-replication index\n\n"
-            << header(options.markdown) << std::flush;
+            << " + macro-replication index";
+  if (style.correlation)
+    std::cout << ", rho = the normal model's correlation between systems (- for none)";
+  std::cout << "\n\n" << header(style) << std::flush;
   std::size_t failed = 0, rows = 0;
   for (const ValidationConfig& config : grid(options)) {
     Result<ValidationOutcome> outcome = run_configuration(config, options.threads);
@@ -187,7 +252,7 @@ int main(int argc, char** argv) {
                 << outcome.error().message << "\n";
       return kBadInput;
     }
-    std::cout << row(config, *outcome, options.markdown) << std::flush;
+    std::cout << row(config, *outcome, style) << std::flush;
     ++rows;
     if (!passes(config, *outcome)) ++failed;
   }

@@ -1,6 +1,7 @@
 // Checks every procedure test makes the same way, on the fake sampler (tests/fake_sampler.h):
-// the selection does not depend on the order or depth in which results arrive, and the
-// probability of correct selection in the slippage configuration meets 1 - alpha.
+// the selection does not depend on the order or depth in which results arrive (nor do the
+// replications consumed, however they are read), and the probability of correct selection in
+// the slippage configuration meets 1 - alpha.
 // Header-only, Catch2 assertions inside: include from test files only.
 #pragma once
 
@@ -23,6 +24,9 @@ void check_arrival_order_invariance(MakeProcedure make, std::uint64_t systems, d
     SampleStore store(systems);
     NormalOutputs outputs = slippage_configuration(systems, delta, seed);
     drive_until_finished(procedure, store, outputs, options);
+    // The cheap count the broker checks limits with is the one progress reports.
+    CHECK(procedure.replications_consumed() == procedure.progress().replications);
+    CHECK(procedure.replications_consumed() == procedure.selection().total_replications);
     return procedure.selection();
   };
   const Selection first = run({1, 64, 8});

@@ -39,6 +39,7 @@ class KtProcedure final : public Procedure {
   ProcedureProgress progress() const override;
   // Over every output the system has consumed, in all its matches.
   SystemEstimate estimate(std::uint64_t system) const override;
+  std::uint64_t replications_consumed() const override { return replications_consumed_; }
 
  private:
   struct Match {

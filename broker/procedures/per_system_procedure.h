@@ -1,7 +1,7 @@
 // PerSystemProcedure: the state most procedures keep per system, as plain arrays: the target
 // (outputs wanted) and one accumulator of the outputs consumed, in replication order, with
-// targets() and estimate() read from them. Not here: how a procedure sets targets or decides;
-// KT, whose systems play several matches, keeps its own per-system state.
+// targets(), estimate() and replications_consumed() read from them. Not here: how a procedure sets
+// targets or decides; KT, whose systems play several matches, keeps its own per-system state.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +20,7 @@ class PerSystemProcedure : public Procedure {
   SystemEstimate estimate(std::uint64_t system) const final {
     return estimate_of(system, outputs_[system]);
   }
+  std::uint64_t replications_consumed() const final { return replications_consumed_; }
 
  protected:
   PerSystemProcedure(std::uint64_t system_count, std::uint64_t first_target)

@@ -69,6 +69,10 @@ class Procedure {
 
   virtual ProcedureProgress progress() const = 0;
 
+  // Outputs consumed so far, summed over systems: progress().replications without the cost of
+  // the rest of progress() (its leaders are O(systems in contention)).
+  virtual std::uint64_t replications_consumed() const = 0;
+
   // The current estimate of one system from the outputs consumed so far (for per-system
   // results). REQUIRES: system < the system count the procedure was built for
   virtual SystemEstimate estimate(std::uint64_t system) const = 0;

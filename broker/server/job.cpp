@@ -169,7 +169,7 @@ void Job::check_limits(double now) {
   if (is_final(state_)) return;
   // Replications the procedure used, not simulated ones: speculation depends on the worker count.
   if (spec_.limits.max_replications &&
-      procedure_->progress().replications >= *spec_.limits.max_replications)
+      procedure_->replications_consumed() >= *spec_.limits.max_replications)
     fail("limit reached: limits.max_replications = " +
              std::to_string(*spec_.limits.max_replications) + " before the procedure finished",
          now);

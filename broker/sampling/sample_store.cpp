@@ -14,9 +14,9 @@ namespace simsel {
 namespace {
 
 constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
-// A lane that grows starts with room for this many outputs (tasks bring a system's outputs 16
-// at a time, see SamplingPlan) instead of reallocating at 1, 2, 4, 8 and 16: with a million
-// lanes, those small allocations were a tenth of the broker's time.
+// A lane that grows starts with room for this many outputs (tasks of a cheap model bring a
+// system's outputs 16 at a time, see Job::entry_depth) instead of reallocating at 1, 2, 4, 8 and
+// 16: with a million lanes, those small allocations were a tenth of the broker's time.
 constexpr std::size_t kFirstCapacity = 16;
 
 }  // namespace

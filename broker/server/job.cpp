@@ -79,10 +79,13 @@ Job::Job(std::uint64_t id, JobSpec spec, std::unique_ptr<Model> model,
       plan_(model_->system_count()),
       submitted_at_(now) {}
 
+double Job::seconds_per_cell() const {
+  return seconds_per_cell_ > 0 ? seconds_per_cell_ : kInitialSecondsPerCell;
+}
+
 std::uint64_t Job::cells_per_task(double target_seconds, std::uint64_t max_cells) const {
-  double per_cell = seconds_per_cell_ > 0 ? seconds_per_cell_ : kInitialSecondsPerCell;
-  return std::clamp<std::uint64_t>(static_cast<std::uint64_t>(target_seconds / per_cell), 1,
-                                   std::max<std::uint64_t>(max_cells, 1));
+  return std::clamp<std::uint64_t>(static_cast<std::uint64_t>(target_seconds / seconds_per_cell()),
+                                   1, std::max<std::uint64_t>(max_cells, 1));
 }
 
 // A worker positions a random stream for each entry of a task: about half a microsecond (two
@@ -93,9 +96,8 @@ std::uint64_t Job::entry_depth() const {
   constexpr double kPositioningSeconds = 0.5e-6;
   constexpr double kPositioningShare = 0.05;
   constexpr double kDeepest = 16;
-  const double per_cell = seconds_per_cell_ > 0 ? seconds_per_cell_ : kInitialSecondsPerCell;
-  return static_cast<std::uint64_t>(
-      std::clamp(std::ceil(kPositioningSeconds / (kPositioningShare * per_cell)), 1.0, kDeepest));
+  return static_cast<std::uint64_t>(std::clamp(
+      std::ceil(kPositioningSeconds / (kPositioningShare * seconds_per_cell())), 1.0, kDeepest));
 }
 
 std::optional<protocol::Task> Job::next_task(std::uint64_t task_id, std::uint64_t max_cells,

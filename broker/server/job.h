@@ -47,6 +47,8 @@ class Job {
   // The fewest replications of a system a task entry should hold, from the measured cost of a
   // replication (see job.cpp).
   std::uint64_t entry_depth() const;
+  // The measured cost of one replication, or an assumed one before the first result.
+  double seconds_per_cell() const;
 
   // A result for `task` (which this job issued): its outputs go into the sample store.
   void on_result(const protocol::Task& task, const protocol::TaskResult& result);

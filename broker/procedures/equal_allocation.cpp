@@ -9,7 +9,6 @@
 #include "broker/procedures/estimates.h"
 
 namespace simsel {
-namespace {}  // namespace
 
 EqualAllocationProcedure::EqualAllocationProcedure(const ProcedureSpec& spec,
                                                    std::uint64_t system_count, std::uint64_t budget)
@@ -17,29 +16,15 @@ EqualAllocationProcedure::EqualAllocationProcedure(const ProcedureSpec& spec,
       maximize_(spec.maximize),
       budget_(budget) {
   // The remainder goes one each to the first systems.
-  for (std::uint64_t system = 0; system < budget % system_count; ++system) ++targets_[system];
-  short_systems_.reserve(system_count);
-  for (std::uint64_t system = 0; system < system_count; ++system) short_systems_.push_back(system);
+  for (std::uint64_t system = 0; system < budget % system_count; ++system) {
+    set_target(system, targets_[system] + 1);
+  }
 }
 
-void EqualAllocationProcedure::consume_available(SampleStore& store, std::uint64_t system) {
-  WelfordAccumulator& outputs = outputs_[system];
-  const std::uint64_t begin = outputs.count;
-  const std::uint64_t end = std::min(store.contiguous(system), targets_[system]);
-  if (end <= begin) return;
-  for (std::uint64_t rep = begin; rep < end; ++rep) outputs.add(store.at(system, rep));
-  replications_consumed_ += end - begin;
-  store.release(system, end);
-}
-
-// Only the systems still short are visited, so late calls cost little even for 10^6 systems.
 void EqualAllocationProcedure::advance(SampleStore& store) {
   if (stage_ == Stage::kDone) return;
-  std::erase_if(short_systems_, [&](std::uint64_t system) {
-    consume_available(store, system);
-    return outputs_[system].count == targets_[system];
-  });
-  if (short_systems_.empty()) select_best();
+  fold_new_outputs(store);
+  if (all_targets_met()) select_best();
 }
 
 void EqualAllocationProcedure::select_best() {

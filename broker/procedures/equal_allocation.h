@@ -33,14 +33,12 @@ class EqualAllocationProcedure final : public PerSystemProcedure {
   // kSampling: some system has fewer outputs than its share. kDone: the best is selected.
   enum class Stage { kSampling, kDone };
 
-  void consume_available(SampleStore& store, std::uint64_t system);
   void select_best();
 
   bool maximize_;
   std::uint64_t budget_;
   Stage stage_ = Stage::kSampling;
-  std::vector<std::uint64_t> short_systems_;  // systems below their share, in no useful order
-  SystemEstimate best_;                       // set on kDone
+  SystemEstimate best_;  // set on kDone
 };
 
 }  // namespace simsel

@@ -38,38 +38,18 @@ GspProcedure::GspProcedure(const ProcedureSpec& spec, std::uint64_t system_count
 }
 
 void GspProcedure::advance(SampleStore& store) {
-  while (stage_ != Stage::kDone && wave_complete(store)) finish_stage(store);
-}
-
-bool GspProcedure::wave_complete(SampleStore& store) {
-  if (stage_ == Stage::kStageZero) {
-    return std::all_of(survivors_.begin(), survivors_.end(),
-                       [&](std::uint32_t system) { return store.contiguous(system) >= spec_.n0; });
+  while (stage_ != Stage::kDone) {
+    fold_new_outputs(store);
+    if (!all_targets_met()) return;
+    finish_stage(store);
   }
-  bool complete = true;
-  for (std::uint32_t system : survivors_) complete = fold_available(store, system) && complete;
-  return complete;
-}
-
-// Folds the outputs of `system` that are contiguous and wanted; true once it has its target.
-bool GspProcedure::fold_available(SampleStore& store, std::uint64_t system) {
-  WelfordAccumulator& outputs = outputs_[system];
-  const std::uint64_t begin = rep_of_output(outputs.count);
-  const std::uint64_t end = std::min(store.contiguous(system), targets_[system]);
-  if (end > begin) {
-    for (std::uint64_t rep = begin; rep < end; ++rep) outputs.add(store.at(system, rep));
-    replications_consumed_ += end - begin;
-    store.release(system, end);
-  }
-  return rep_of_output(outputs.count) == targets_[system];
 }
 
 void GspProcedure::finish_stage(SampleStore& store) {
   switch (stage_) {
     case Stage::kStageZero:
       // Stage 0 only times the systems (the broker measures every task); its outputs go unused.
-      for (std::uint32_t system : survivors_) store.release(system, spec_.n0);
-      replications_consumed_ += std::uint64_t{spec_.n0} * survivors_.size();
+      discard_outputs_before(spec_.n0);
       start_stage_one();
       return;
     case Stage::kStageOne:
@@ -89,7 +69,7 @@ void GspProcedure::finish_stage(SampleStore& store) {
 
 void GspProcedure::start_stage_one() {
   stage_ = Stage::kStageOne;
-  for (std::uint32_t system : survivors_) targets_[system] = rep_of_output(settings_.n1);
+  for (std::uint32_t system : survivors_) set_target(system, rep_of_output(settings_.n1));
 }
 
 // Fixes S_i^2 and b_i = ceil(beta S_i / mean S): noisier systems get proportionally larger
@@ -131,7 +111,7 @@ void GspProcedure::screen(SampleStore& store) {
       kept.push_back(system);
       continue;
     }
-    targets_[system] = rep_of_output(outputs_[system].count);
+    set_target(system, rep_of_output(outputs_[system].count));
     store.release(system, store.contiguous(system));
   }
   survivors_.swap(kept);
@@ -149,7 +129,7 @@ void GspProcedure::start_round() {
   stage_ = Stage::kScreening;
   ++round_;
   for (std::uint32_t system : survivors_) {
-    targets_[system] = rep_of_output(outputs_[system].count + batches_[system]);
+    set_target(system, rep_of_output(outputs_[system].count + batches_[system]));
   }
 }
 
@@ -159,7 +139,7 @@ void GspProcedure::start_rinott_stage() {
   const double scale = settings_.h / spec_.delta;
   for (std::uint32_t system : survivors_) {
     const std::uint64_t rinott_size = sample_size(scale * scale * stage_one_variances_[system]);
-    targets_[system] = rep_of_output(std::max(outputs_[system].count, rinott_size));
+    set_target(system, rep_of_output(std::max(outputs_[system].count, rinott_size)));
   }
 }
 

@@ -47,8 +47,6 @@ class GspProcedure final : public PerSystemProcedure {
   // for round_'s batch of every survivor. kRinott: for the survivors' Rinott sizes. kDone.
   enum class Stage { kStageZero, kStageOne, kScreening, kRinott, kDone };
 
-  bool wave_complete(SampleStore& store);
-  bool fold_available(SampleStore& store, std::uint64_t system);
   void finish_stage(SampleStore& store);
   void start_stage_one();
   void end_stage_one();
@@ -56,7 +54,6 @@ class GspProcedure final : public PerSystemProcedure {
   void start_round();
   void start_rinott_stage();
   void select_best();
-  std::uint64_t rep_of_output(std::uint64_t output) const { return spec_.n0 + output; }
   std::string stage_name() const;
 
   ProcedureSpec spec_;

@@ -30,34 +30,16 @@ Result<NsgsConstants> nsgs_constants(std::uint64_t systems, double alpha, std::u
 
 NsgsProcedure::NsgsProcedure(const ProcedureSpec& spec, std::uint64_t system_count,
                              const NsgsConstants& constants)
-    : PerSystemProcedure(system_count, spec.n0),
-      spec_(spec),
-      constants_(constants),
-      systems_short_of_target_(system_count) {}
-
-void NsgsProcedure::fold(SampleStore& store, std::uint64_t system) {
-  WelfordAccumulator& outputs = outputs_[system];
-  const std::uint64_t end = std::min(store.contiguous(system), targets_[system]);
-  if (end <= outputs.count) return;
-  replications_consumed_ += end - outputs.count;
-  for (std::uint64_t rep = outputs.count; rep < end; ++rep) outputs.add(store.at(system, rep));
-  store.release(system, end);
-  if (end == targets_[system]) --systems_short_of_target_;
-}
+    : PerSystemProcedure(system_count, spec.n0), spec_(spec), constants_(constants) {}
 
 void NsgsProcedure::advance(SampleStore& store) {
-  switch (stage_) {
-    case Stage::kFirstStage:
-      for (std::uint64_t system = 0; system < outputs_.size(); ++system) fold(store, system);
-      if (systems_short_of_target_ == 0) screen_and_start_second_stage();
-      break;
-    case Stage::kSecondStage:
-      for (std::uint64_t system : survivors_) fold(store, system);
-      break;
-    case Stage::kDone:
-      return;
+  if (stage_ == Stage::kDone) return;
+  fold_new_outputs(store);
+  if (stage_ == Stage::kFirstStage && all_targets_met()) {
+    screen_and_start_second_stage();
+    fold_new_outputs(store);
   }
-  if (stage_ == Stage::kSecondStage && systems_short_of_target_ == 0) finish();
+  if (stage_ == Stage::kSecondStage && all_targets_met()) finish();
 }
 
 void NsgsProcedure::screen_and_start_second_stage() {
@@ -73,8 +55,7 @@ void NsgsProcedure::screen_and_start_second_stage() {
   for (std::uint64_t system : survivors_) {
     const double root = constants_.h * outputs_[system].stddev() / spec_.delta;
     const double size = std::min(std::ceil(root * root), kLargestSampleSize);
-    targets_[system] = std::max<std::uint64_t>(spec_.n0, static_cast<std::uint64_t>(size));
-    if (targets_[system] > outputs_[system].count) ++systems_short_of_target_;
+    set_target(system, std::max<std::uint64_t>(spec_.n0, static_cast<std::uint64_t>(size)));
   }
 }
 

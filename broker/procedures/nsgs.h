@@ -46,16 +46,14 @@ class NsgsProcedure final : public PerSystemProcedure {
   // their N_i, some not reached yet. kDone.
   enum class Stage { kFirstStage, kSecondStage, kDone };
 
-  void fold(SampleStore& store, std::uint64_t system);
   void screen_and_start_second_stage();
   void finish();
 
   ProcedureSpec spec_;
   NsgsConstants constants_;
   Stage stage_ = Stage::kFirstStage;
-  std::vector<std::uint64_t> survivors_;   // by increasing index, once screened
-  std::uint64_t systems_short_of_target_;  // in the current stage
-  SystemEstimate best_;                    // set on kDone
+  std::vector<std::uint64_t> survivors_;  // by increasing index, once screened
+  SystemEstimate best_;                   // set on kDone
 };
 
 }  // namespace simsel

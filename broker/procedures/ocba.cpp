@@ -94,10 +94,11 @@ double water_level(std::span<const std::uint64_t> targets, const std::vector<dou
 
 // Step 3. Running-sum rounding: system i's increment is round(E_i) - round(E_{i-1}), E_i the sum
 // of the ideal increments up to i, and the last rising system takes what is left, so the total
-// is exact despite floating-point error. Returns the systems whose target rose.
-std::vector<std::uint64_t> raise_targets(std::vector<std::uint64_t>& targets,
-                                         const std::vector<double>& weights, double level,
-                                         std::uint64_t added) {
+// is exact despite floating-point error. Returns the systems whose target rises, with their new
+// targets.
+std::vector<std::pair<std::uint64_t, std::uint64_t>> raised_targets(
+    std::span<const std::uint64_t> targets, const std::vector<double>& weights, double level,
+    std::uint64_t added) {
   std::vector<double> increments(targets.size());
   std::uint64_t last_rising = 0;
   for (std::uint64_t system = 0; system < targets.size(); ++system) {
@@ -105,7 +106,7 @@ std::vector<std::uint64_t> raise_targets(std::vector<std::uint64_t>& targets,
     increments[system] = std::max(0.0, ideal);
     if (increments[system] > 0) last_rising = system;
   }
-  std::vector<std::uint64_t> raised;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> raised;
   double running_sum = 0;
   std::uint64_t given = 0;
   for (std::uint64_t system = 0; system <= last_rising; ++system) {
@@ -117,9 +118,8 @@ std::vector<std::uint64_t> raise_targets(std::vector<std::uint64_t>& targets,
             ? added
             : std::min<std::uint64_t>(static_cast<std::uint64_t>(std::llround(running_sum)), added);
     if (due == given) continue;
-    targets[system] += due - given;
+    raised.emplace_back(system, targets[system] + (due - given));
     given = due;
-    raised.push_back(system);
   }
   return raised;
 }
@@ -138,33 +138,14 @@ OcbaProcedure::OcbaProcedure(const ProcedureSpec& spec, std::uint64_t system_cou
       maximize_(spec.maximize),
       budget_(budget),
       increment_(increment),
-      allocated_(std::uint64_t{spec.n0} * system_count) {
-  short_systems_.reserve(system_count);
-  for (std::uint64_t system = 0; system < system_count; ++system) {
-    short_systems_.push_back(system);
-  }
-}
+      allocated_(std::uint64_t{spec.n0} * system_count) {}
 
-void OcbaProcedure::consume_available(SampleStore& store, std::uint64_t system) {
-  WelfordAccumulator& outputs = outputs_[system];
-  const std::uint64_t begin = outputs.count;
-  const std::uint64_t end = std::min(store.contiguous(system), targets_[system]);
-  if (end <= begin) return;
-  for (std::uint64_t rep = begin; rep < end; ++rep) outputs.add(store.at(system, rep));
-  replications_consumed_ += end - begin;
-  store.release(system, end);
-}
-
-// Only the systems still short are visited: a round often raises few of them. The loop goes on
-// while a round finds its outputs already in the store, which a fresh round never does in
-// practice but costs nothing to allow.
+// The loop goes on while a round finds its outputs already in the store, which a fresh round
+// never does in practice but costs nothing to allow.
 void OcbaProcedure::advance(SampleStore& store) {
   while (stage_ != Stage::kDone) {
-    std::erase_if(short_systems_, [&](std::uint64_t system) {
-      consume_available(store, system);
-      return outputs_[system].count == targets_[system];
-    });
-    if (!short_systems_.empty()) return;
+    fold_new_outputs(store);
+    if (!all_targets_met()) return;
     if (allocated_ == budget_) {
       select_best();
       return;
@@ -178,7 +159,9 @@ void OcbaProcedure::allocate_round() {
   const std::vector<double> weights = ocba_weights(outputs_, best_system(outputs_, maximize_));
   const double total = static_cast<double>(allocated_ + added);
   const double level = water_level(targets_, weights, total);
-  short_systems_ = raise_targets(targets_, weights, level, added);
+  for (const auto& [system, target] : raised_targets(targets_, weights, level, added)) {
+    set_target(system, target);
+  }
   allocated_ += added;
   ++rounds_;
   stage_ = Stage::kAllocating;

@@ -44,7 +44,6 @@ class OcbaProcedure final : public PerSystemProcedure {
   // and the next round waits until every system has reached its target. kDone.
   enum class Stage { kFirstStage, kAllocating, kDone };
 
-  void consume_available(SampleStore& store, std::uint64_t system);
   void allocate_round();
   void select_best();
 
@@ -52,8 +51,7 @@ class OcbaProcedure final : public PerSystemProcedure {
   std::uint64_t budget_;
   std::uint64_t increment_;
   Stage stage_ = Stage::kFirstStage;
-  std::vector<std::uint64_t> short_systems_;  // systems below their target, in no useful order
-  std::uint64_t allocated_;                   // sum of targets_
+  std::uint64_t allocated_;  // sum of targets_
   std::uint64_t rounds_ = 0;
   SystemEstimate best_;  // set on kDone
 };

@@ -22,8 +22,7 @@ RinottProcedure::RinottProcedure(const ProcedureSpec& spec, std::uint64_t system
     : PerSystemProcedure(system_count, spec.n0),
       spec_(spec),
       h_(h),
-      systems_in_first_stage_(system_count),
-      systems_short_of_target_(system_count) {}
+      systems_in_first_stage_(system_count) {}
 
 std::uint64_t RinottProcedure::total_sample_size(double first_stage_variance) const {
   const double root = h_ * std::sqrt(first_stage_variance) / spec_.delta;
@@ -31,40 +30,27 @@ std::uint64_t RinottProcedure::total_sample_size(double first_stage_variance) co
   return std::max<std::uint64_t>(spec_.n0, static_cast<std::uint64_t>(size));
 }
 
-void RinottProcedure::fold_outputs(SampleStore& store, std::uint64_t system, std::uint64_t end) {
-  WelfordAccumulator& outputs = outputs_[system];
-  const std::uint64_t begin = outputs.count;
-  if (end <= begin) return;
-  for (std::uint64_t rep = begin; rep < end; ++rep) outputs.add(store.at(system, rep));
-  replications_consumed_ += end - begin;
-  store.release(system, end);
-}
-
-// REQUIRES: outputs_[system].count < targets_[system]
-void RinottProcedure::consume_available(SampleStore& store, std::uint64_t system) {
-  const bool was_in_first_stage = outputs_[system].count < spec_.n0;
-  fold_outputs(store, system, std::min(store.contiguous(system), targets_[system]));
-  if (was_in_first_stage && outputs_[system].count == spec_.n0) {
-    targets_[system] = total_sample_size(outputs_[system].variance());
-    --systems_in_first_stage_;
-    fold_outputs(store, system, std::min(store.contiguous(system), targets_[system]));
-  }
-  if (outputs_[system].count == targets_[system]) --systems_short_of_target_;
-}
-
+// A system that reaches n0 outputs (the target it starts with) learns its N_i at once; if that is
+// more, the outputs already in the store are folded in the same advance.
 void RinottProcedure::advance(SampleStore& store) {
   if (stage_ == Stage::kDone) return;
-  for (std::uint64_t system = 0; system < outputs_.size(); ++system) {
-    const std::uint64_t consumed = outputs_[system].count;
-    if (consumed < targets_[system] && store.contiguous(system) > consumed) {
-      consume_available(store, system);
+  bool targets_rose = true;
+  while (targets_rose) {
+    targets_rose = false;
+    for (std::uint64_t system : fold_new_outputs(store)) {
+      if (outputs_[system].count != spec_.n0) continue;  // reached N_i, not n0
+      --systems_in_first_stage_;
+      const std::uint64_t total = total_sample_size(outputs_[system].variance());
+      if (total == spec_.n0) continue;
+      set_target(system, total);
+      targets_rose = true;
     }
   }
   update_stage();
 }
 
 void RinottProcedure::update_stage() {
-  if (systems_short_of_target_ == 0) {
+  if (all_targets_met()) {
     LeaderBoard best(1, spec_.maximize);
     for (std::uint64_t system = 0; system < outputs_.size(); ++system) {
       best.offer(system, outputs_[system]);

@@ -34,17 +34,14 @@ class RinottProcedure final : public PerSystemProcedure {
   // their N_i and go on). kSecondStage: every N_i is known, some not yet reached. kDone.
   enum class Stage { kFirstStage, kSecondStage, kDone };
 
-  void consume_available(SampleStore& store, std::uint64_t system);
-  void fold_outputs(SampleStore& store, std::uint64_t system, std::uint64_t end);
   std::uint64_t total_sample_size(double first_stage_variance) const;
   void update_stage();
 
   ProcedureSpec spec_;
   double h_;
   Stage stage_ = Stage::kFirstStage;
-  std::uint64_t systems_in_first_stage_;   // systems with fewer than n0 outputs consumed
-  std::uint64_t systems_short_of_target_;  // systems with fewer than targets_[i]
-  SystemEstimate best_;                    // set on kDone
+  std::uint64_t systems_in_first_stage_;  // systems with fewer than n0 outputs consumed
+  SystemEstimate best_;                   // set on kDone
 };
 
 }  // namespace simsel

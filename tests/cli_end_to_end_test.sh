@@ -28,6 +28,10 @@ if out=$(simsel submit "$work/bad.toml" 2>&1); then fail "a bad spec was accepte
 
 # A job cancelled while it runs.
 id2=$(simsel submit "$src/examples/tp-3249.toml")
+# Its status while it runs carries the live progress and exits 0: it has not failed.
+out=$(simsel status "$id2" --json) || fail "status of a running job exited $?: $out"
+python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["state"] in ("queued","running"), d; assert "stage" in d["progress"] and "survivors" in d["progress"], d' <<<"$out" \
+  || fail "status --json of a running job: $out"
 simsel cancel "$id2" | grep -q "cancelled" || fail "cancel of a running job"
 if out=$(simsel status "$id2" --json); then fail "status of a cancelled job exited 0"; fi
 [[ $out == *'"state": "cancelled"'* ]] || fail "cancelled job not cancelled: $out"

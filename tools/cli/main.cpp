@@ -37,8 +37,10 @@ int fail(const std::string& message, int code) {
   return code;
 }
 
+// A job still queued or running has not failed: `status` of it succeeds.
 int exit_code_for(const nlohmann::json& document) {
-  return document.value("state", "") == "succeeded" ? 0 : kJobFailed;
+  const std::string state = document.value("state", "");
+  return state == "failed" || state == "cancelled" ? kJobFailed : 0;
 }
 
 int show(const nlohmann::json& document, bool json) {

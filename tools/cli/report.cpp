@@ -65,7 +65,9 @@ void print_result(std::ostream& out, const nlohmann::json& document) {
 
 nlohmann::json result_json(const nlohmann::json& document) {
   nlohmann::json result = document;
-  result.erase("progress");
+  // The live figures are what a running job's status is for; an ended job's are stale.
+  const std::string state = document.value("state", "");
+  if (state != "queued" && state != "running") result.erase("progress");
   result.erase("seq");  // a stream detail, not part of the result
   return result;
 }

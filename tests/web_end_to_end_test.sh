@@ -8,31 +8,9 @@ build=$1
 src=$2
 source "$src/tests/processes_fixture.sh"
 
-cat > "$work/cluster.toml" <<TOML
-[broker]
-worker_endpoint = "ipc://$work/workers"
-client_endpoint = "ipc://$work/clients"
-stats_endpoint = "ipc://$work/stats"
-data_dir = "$work/data"
-heartbeat_ms = 200
-publish_hz = 50
-[node]
-broker_endpoint = "ipc://$work/workers"
-threads = 2
-heartbeat_ms = 200
-[web]
-port = 0
-broker_client_endpoint = "ipc://$work/clients"
-broker_stats_endpoint = "ipc://$work/stats"
-static_dir = "$work/page"
-[log]
-level = "warn"
-TOML
+start_cluster
 mkdir -p "$work/page"
 echo '<!doctype html><title>simsel page</title>' > "$work/page/index.html"
-
-"$build/broker/simsel-broker" --config "$work/cluster.toml" & pids+=($!)
-"$build/nodes/simsel-node" --config "$work/cluster.toml" & pids+=($!)
 "$build/frontend/simsel-web" --config "$work/cluster.toml" > "$work/web.out" & pids+=($!)
 for _ in $(seq 100); do grep -q "listening on port" "$work/web.out" 2>/dev/null && break; sleep 0.1; done
 port=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$work/web.out")

@@ -191,7 +191,7 @@ TEST_CASE("normal model with a correlation between systems", "[models]") {
   // rho = 0.5, 0.0071 at 0); a sample variance about sigma^2 sqrt(2 / n) (1% of sigma^2).
   SECTION("rho = 0.5 under CRN: correlation 0.5, variances sigma_i^2") {
     const auto model = build("normal", correlated(10, "increasing", 0.5));
-    for (const auto [a, b] : {std::pair<std::uint64_t, std::uint64_t>{0, 1}, {3, 9}}) {
+    for (const auto& [a, b] : {std::pair<std::uint64_t, std::uint64_t>{0, 1}, {3, 9}}) {
       const PairMoments m = replicate_pair(*model, a, b, true, n);
       INFO("systems " << a << " and " << b);
       CHECK(m.correlation == Approx(0.5).margin(4 * 0.0053));
@@ -201,7 +201,7 @@ TEST_CASE("normal model with a correlation between systems", "[models]") {
   }
   SECTION("rho = 0 under CRN: uncorrelated, although every system reads the same uniforms") {
     const auto model = build("normal", correlated(1000, "equal", 0.0));
-    for (const auto [a, b] : {std::pair<std::uint64_t, std::uint64_t>{0, 1}, {1, 2}, {5, 999}}) {
+    for (const auto& [a, b] : {std::pair<std::uint64_t, std::uint64_t>{0, 1}, {1, 2}, {5, 999}}) {
       INFO("systems " << a << " and " << b);
       CHECK(replicate_pair(*model, a, b, true, n).correlation == Approx(0).margin(4 * 0.0071));
     }

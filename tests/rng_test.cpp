@@ -129,6 +129,25 @@ TEST_CASE("ReplicationStreams with CRN share streams across systems", "[rng]") {
         ReplicationStreams(42, false).for_replication(0, 4).state());
 }
 
+TEST_CASE("StreamWalker positions cursors exactly as ReplicationStreams does", "[rng]") {
+  // Increasing systems (its fast path), a repeat, steps back to a smaller system (a restart from
+  // the base), large indices and gaps, each with and without CRN.
+  const std::uint64_t systems[] = {0, 1, 2, 2, 9, 1000, 999, 3, 1000000, 1000001, 0, 123456789};
+  for (const bool crn : {false, true}) {
+    const ReplicationStreams streams(42, crn);
+    StreamWalker walker(streams);
+    std::uint64_t rep = 0;
+    for (std::uint64_t system : systems) {
+      rep = (rep * 7 + 3) % 40;
+      ReplicationCursor walked = walker.cursor(system, rep);
+      ReplicationCursor direct = streams.cursor(system, rep);
+      INFO("crn " << crn << ", system " << system << ", replication " << rep);
+      CHECK(walked.replication() == rep);
+      for (int i = 0; i < 3; ++i) CHECK(walked.next().state() == direct.next().state());
+    }
+  }
+}
+
 TEST_CASE("Variates have the right first two moments", "[rng]") {
   Mrg32k3a rng(kDefaultSeed);
   const int n = 200000;

@@ -41,4 +41,21 @@ ReplicationCursor ReplicationStreams::cursor(std::uint64_t system, std::uint64_t
   return ReplicationCursor(for_replication(system, first_rep).state(), first_rep);
 }
 
+StreamWalker::StreamWalker(const ReplicationStreams& streams)
+    : streams_(streams), stream_start_(streams.base()) {}
+
+ReplicationCursor StreamWalker::cursor(std::uint64_t system, std::uint64_t first_rep) {
+  if (!streams_.crn()) {
+    if (system < system_) {  // behind the walker: start again from the base
+      system_ = 0;
+      stream_start_ = Mrg32k3a(streams_.base());
+    }
+    stream_start_.jump_streams(system - system_);
+    system_ = system;
+  }
+  Mrg32k3a start = stream_start_;
+  start.jump_substreams(first_rep);
+  return ReplicationCursor(start.state(), first_rep);
+}
+
 }  // namespace simsel

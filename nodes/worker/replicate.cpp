@@ -1,5 +1,5 @@
-// See replicate.h. One stream cursor per entry: the stream start of a system is computed once,
-// then each further replication is one substream jump.
+// See replicate.h. One stream cursor per entry, positioned from the previous entry's stream
+// (StreamWalker); then each further replication is one substream jump.
 #include "nodes/worker/replicate.h"
 
 namespace simsel {
@@ -8,6 +8,7 @@ Result<std::vector<double>> run_replications(const Model& model, const Replicati
                                              const protocol::Task& task) {
   std::vector<double> values;
   values.reserve(task.replication_count());
+  StreamWalker walker(streams);
   for (std::size_t e = 0; e < task.systems.size(); ++e) {
     const std::uint64_t system = task.systems[e];
     if (system >= model.system_count())
@@ -15,7 +16,7 @@ Result<std::vector<double>> run_replications(const Model& model, const Replicati
                             std::to_string(system) + " out of range (the job has " +
                             std::to_string(model.system_count()) + ")",
                         protocol::kBadMessage);
-    ReplicationCursor cursor = streams.cursor(system, task.rep_begins[e]);
+    ReplicationCursor cursor = walker.cursor(system, task.rep_begins[e]);
     for (std::uint32_t r = 0; r < task.rep_counts[e]; ++r) {
       Mrg32k3a rng = cursor.next();
       values.push_back(model.simulate(system, rng));

@@ -3,7 +3,6 @@
 // and the total do not depend on the order results arrived in.
 #include "broker/procedures/equal_allocation.h"
 
-#include <algorithm>
 #include <string>
 
 #include "broker/procedures/estimates.h"

@@ -1,9 +1,10 @@
 // GspProcedure: the Good Selection Procedure of Ni, Ciocan, Henderson and Hunter (2017), built
 // for many systems and many workers. Stage 0: n0 outputs of every system, only to time them (the
-// broker sizes tasks from measured run times), not used in any statistic. Stage 1: n1 outputs of
-// every system, sample variances S_i^2 and batch sizes b_i = ceil(beta S_i / mean S). Screening:
-// after stage 1 and after each of at most r_bar rounds of b_i more outputs per survivor, every
-// survivor trailing another by more than its pairwise threshold is eliminated (gsp_screen.h).
+// broker sizes tasks from measured run times), not used in any decision (progress shows their
+// means until stage 1 starts). Stage 1: n1 outputs of every system, sample variances S_i^2 and
+// batch sizes b_i = ceil(beta S_i / mean S). Screening: after stage 1 and after each of at most
+// r_bar rounds of b_i more outputs per survivor, every survivor trailing another by more than
+// its pairwise threshold is eliminated (gsp_screen.h).
 // Rinott stage: the survivors are topped up to max(n_i, ceil((h S_i / delta)^2)) outputs, and
 // the best mean wins. P(select within delta of the best) >= 1 - alpha1 - alpha2 for independent
 // normal outputs. Every stage hands out a whole wave of work at once and decides only on complete

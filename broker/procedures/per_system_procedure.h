@@ -5,6 +5,8 @@
 // target (SampleStore::take_grown), so an advance costs O(new outputs), not O(systems), and a
 // wave over 10^6 systems is not rescanned every time a few results arrive. Not here: how a
 // procedure sets targets or decides; KT, whose systems play several matches, keeps its own state.
+// KN keeps only the arrays: its contest folds outputs and writes targets_ itself, and does not
+// call the folding below.
 #pragma once
 
 #include <cstdint>
@@ -16,8 +18,6 @@
 #include "common/stats/welford.h"
 
 namespace simsel {
-
-class SampleStore;
 
 class PerSystemProcedure : public Procedure {
  public:
@@ -37,12 +37,13 @@ class PerSystemProcedure : public Procedure {
 
   // Folds, in replication order and up to each target, the outputs that became contiguous or
   // wanted since the last call, releasing them from the store. Returns the systems that reached
-  // their target in this call (valid until the next call).
+  // their target in this call (valid until the next call). REQUIRES: nothing else calls
+  // store.take_grown(), which hands each growth to one caller only.
   std::span<const std::uint64_t> fold_new_outputs(SampleStore& store);
 
   bool all_targets_met() const { return systems_short_ == 0; }
 
-  // The replication output 0 of a system's accumulator came from.
+  // The replication that output number `output` of a system's accumulator came from.
   std::uint64_t rep_of_output(std::uint64_t output) const { return skipped_reps_ + output; }
 
   // Discards every system's outputs so far (GSP's stage 0 only times the systems): the

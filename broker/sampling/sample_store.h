@@ -44,8 +44,10 @@ class SampleStore {
   std::vector<std::uint64_t> take_skipped() { return std::exchange(skipped_, {}); }
 
   // The systems whose complete prefix grew since the last call, each once, in the order they
-  // first grew. Lets a procedure with many independent parts (KT's matches) look only at the
-  // parts with new outputs instead of all of them: O(new outputs), not O(systems), per advance.
+  // first grew. Lets a procedure look only at the systems or parts with new outputs (KT's
+  // matches, PerSystemProcedure's folding) instead of all of them: O(new outputs), not
+  // O(systems), per advance. Each growth is reported once, so a store has one caller: the
+  // job's procedure.
   std::vector<std::uint64_t> take_grown();
 
  private:

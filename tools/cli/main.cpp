@@ -1,7 +1,7 @@
 // simsel: the command-line client. `run` runs a job on an embedded broker with local worker
 // threads; submit, status, list, cancel and watch talk to a running simsel-broker.
-// Exit codes: 0 done (job succeeded), 1 job failed or was cancelled, 2 bad input, 3 broker
-// unreachable or other runtime failure.
+// Exit codes: 0 done (job succeeded; for `status`, also still queued or running), 1 job failed
+// or was cancelled, 2 bad input, 3 broker unreachable or other runtime failure.
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -40,7 +40,7 @@ int fail(const std::string& message, int code) {
 // A job still queued or running has not failed: `status` of it succeeds.
 int exit_code_for(const nlohmann::json& document) {
   const std::string state = document.value("state", "");
-  return state == "failed" || state == "cancelled" ? kJobFailed : 0;
+  return state == "succeeded" || state == "queued" || state == "running" ? 0 : kJobFailed;
 }
 
 int show(const nlohmann::json& document, bool json) {

@@ -62,9 +62,9 @@ class ReplicationStreams {
 // Hands out cursors for the entries of tasks, as ReplicationStreams::cursor does, but keeps the
 // last stream start: moving from system i to system j >= i jumps j - i streams (one product
 // per set bit of j - i) instead of j from the base (one per set bit of j, about 10 for a system
-// index near 10^6). The sampling plan lists a task's systems in increasing order, so with cheap
-// replications this halves the positioning cost per entry. Same states as cursor(), so the
-// determinism promise is untouched. One per thread; `streams` must outlive it.
+// index near 10^6). The sampling plan lists a task's systems in increasing order, so the jump is
+// usually one stream (docs/BENCHMARKS.md has the effect on whole jobs). Same states as cursor(), so
+// the determinism promise is untouched. One per thread; `streams` must outlive it.
 class StreamWalker {
  public:
   explicit StreamWalker(const ReplicationStreams& streams);

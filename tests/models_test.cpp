@@ -8,6 +8,7 @@
 
 #include "common/rng/replication_streams.h"
 #include "common/rng/variates.h"
+#include "common/models/model_catalog.h"
 #include "nodes/models/model.h"
 
 namespace simsel {
@@ -273,7 +274,7 @@ TEST_CASE("simulate is a function of the stream", "[models]") {
 }
 
 TEST_CASE("model catalog lists every model with a schema", "[models]") {
-  const std::vector<ModelInfo>& catalog = model_catalog();
+  const std::vector<ModelDescriptor>& catalog = builtin_model_descriptors();
   REQUIRE(catalog.size() == 3);
   CHECK(catalog[0].name == "normal");
   CHECK(catalog[1].name == "tp");
@@ -302,9 +303,9 @@ TEST_CASE("validation errors shared by every model", "[models]") {
   CHECK(error_of("tp", {{"list", one_tp}, {"L", 20}}) ==
         "systems.L: unknown parameter (known: list)");
   CHECK(error_of("tp", {{"generator", "x"}}) ==
-        "systems.generator: unknown generator 'x' for model tp (known: flowline)");
+        "systems.generator: unknown generator 'x' for model tp (known: grid, flowline)");
   CHECK(error_of("tp", {{"generator", 5}}) ==
-        "systems.generator: unknown generator '5' for model tp (known: flowline)");
+        "systems.generator: unknown generator '5' for model tp (known: grid, flowline)");
 }
 
 TEST_CASE("validation errors of the normal model", "[models]") {
@@ -329,7 +330,7 @@ TEST_CASE("validation errors of the normal model", "[models]") {
   };
   REQUIRE(error_of("normal", good) == "ok");
   CHECK(generator_error("generator", "grid") ==
-        "systems.generator: unknown generator 'grid' for model normal (known: configuration)");
+        "systems.generator: unknown generator 'grid' for model normal (known: grid, configuration)");
   CHECK(generator_error("k", 1) == "systems.k: must be an integer >= 2");
   CHECK(generator_error("k", 2.5) == "systems.k: must be an integer >= 2");
   CHECK(generator_error("means", "flat") == "systems.means: must be one of slippage, monotone");
@@ -368,7 +369,7 @@ TEST_CASE("validation errors of the tp model", "[models]") {
         "systems.list[0].r1: must be an integer >= 1");
   CHECK(list_error({{"r1", 1}, {"r2", 1}, {"r3", 1}, {"b2", 1}}) == "systems.list[0].b3: required");
   CHECK(list_error({{"r1", 1}, {"r2", 1}, {"r3", 1}, {"b2", 1}, {"b3", 1}, {"b4", 1}}) ==
-        "systems.list[0].b4: unknown parameter (known: r1, r2, r3, b2, b3)");
+        "systems.list[0].b4: unknown parameter (known: b2, b3, r1, r2, r3)");
 }
 
 TEST_CASE("validation errors of the sS model", "[models]") {
@@ -376,7 +377,7 @@ TEST_CASE("validation errors of the sS model", "[models]") {
   CHECK(list_error({{"s", 40}, {"S", 40}}) == "systems.list[0].S: must be > s");
   CHECK(list_error({{"s", -1}, {"S", 40}}) == "systems.list[0].s: must be an integer >= 0");
   CHECK(list_error({{"s", 1}, {"S", 40}, {"Q", 3}}) ==
-        "systems.list[0].Q: unknown parameter (known: s, S)");
+        "systems.list[0].Q: unknown parameter (known: S, s)");
 
   const json good{{"generator", "grid"}, {"s_min", 10}, {"s_max", 30},
                   {"S_min", 20},         {"S_max", 60}, {"step", 5}};

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <msgpack.hpp>
 
+#include "common/models/model_catalog.h"
 #include "common/protocol/messages.h"
 
 using namespace simsel;
@@ -30,12 +31,15 @@ Error decode_error(const std::string& frame) {
 
 TEST_CASE("worker messages round-trip", "[protocol]") {
   SECTION("READY") {
-    auto decoded = decode_worker_message(encode(Ready{"host:1", 8, {"normal", "tp"}}));
+    auto decoded = decode_worker_message(encode(Ready{"host:1", 8, builtin_model_descriptors()}));
     REQUIRE(decoded.ok());
     const auto& ready = std::get<Ready>(decoded.value());
     CHECK(ready.name == "host:1");
     CHECK(ready.slots == 8);
-    CHECK(ready.models == std::vector<std::string>{"normal", "tp"});
+    REQUIRE(ready.models.size() == 3);
+    CHECK(ready.models[1].name == "tp");
+    CHECK(ready.models[1].to_json() == builtin_model_descriptors()[1].to_json());
+    CHECK_FALSE(ready.models[2].larger_is_better);
   }
   SECTION("JOB") {
     auto decoded = decode_worker_message(encode(JobDefinition{7, "tp", R"({"L":20})", 99, true}));
@@ -121,31 +125,34 @@ TEST_CASE("malformed: wrong signature", "[protocol][malformed]") {
 
 TEST_CASE("malformed: unsupported version", "[protocol][malformed]") {
   auto frame =
-      pack_array(std::string("SIMSEL"), 2, std::string("HEARTBEAT"), std::map<std::string, int>{});
-  CHECK(decode_error(frame).code == kBadVersion);
+      pack_array(std::string("SIMSEL"), kVersion + 1, std::string("HEARTBEAT"), std::map<std::string, int>{});
+  const auto error = decode_error(frame);
+  CHECK(error.code == kBadVersion);
+  CHECK(error.message == "unsupported protocol version " + std::to_string(kVersion + 1) +
+                             " (this side speaks " + std::to_string(kVersion) + ")");
 }
 
 TEST_CASE("malformed: unknown command", "[protocol][malformed]") {
   auto frame =
-      pack_array(std::string("SIMSEL"), 1, std::string("EXPLODE"), std::map<std::string, int>{});
+      pack_array(std::string("SIMSEL"), kVersion, std::string("EXPLODE"), std::map<std::string, int>{});
   CHECK_THAT(decode_error(frame).message, Catch::Contains("unknown worker command \"EXPLODE\""));
 }
 
 TEST_CASE("malformed: body not a map", "[protocol][malformed]") {
-  auto frame = pack_array(std::string("SIMSEL"), 1, std::string("HEARTBEAT"), 5);
+  auto frame = pack_array(std::string("SIMSEL"), kVersion, std::string("HEARTBEAT"), 5);
   CHECK_THAT(decode_error(frame).message, Catch::Contains("HEARTBEAT: body must be a map"));
 }
 
 TEST_CASE("malformed: missing field", "[protocol][malformed]") {
   auto frame =
-      pack_array(std::string("SIMSEL"), 1, std::string("RESULT"),
+      pack_array(std::string("SIMSEL"), kVersion, std::string("RESULT"),
                  std::map<std::string, int>{{"task_id", 1}, {"job_id", 2}, {"busy_ns", 3}});
   CHECK(decode_error(frame).message == "RESULT.values: missing");
 }
 
 TEST_CASE("malformed: field of the wrong type", "[protocol][malformed]") {
   auto frame = pack_array(
-      std::string("SIMSEL"), 1, std::string("READY"),
+      std::string("SIMSEL"), kVersion, std::string("READY"),
       std::map<std::string, std::string>{{"name", "x"}, {"slots", "many"}, {"models", "tp"}});
   CHECK(decode_error(frame).message == "READY.slots: expected non-negative integer");
 }

@@ -87,13 +87,19 @@ void Broker::run() {
   spdlog::info("broker: stopped");
 }
 
-std::optional<protocol::Task> Broker::next_task_round_robin(std::uint64_t slots) {
+// The next task for `worker` of a job whose model it runs.
+std::optional<protocol::Task> Broker::next_task_round_robin(const WorkerSession& worker,
+                                                           std::uint64_t slots) {
   if (jobs_.empty()) return std::nullopt;
   // Start after the job served last, wrap around once: every job gets its turn.
   auto start = jobs_.upper_bound(round_robin_job_);
   for (std::size_t visited = 0; visited < jobs_.size(); ++visited) {
     if (start == jobs_.end()) start = jobs_.begin();
     Job& job = *start->second;
+    if (!worker.models.count(job.spec().model)) {
+      ++start;
+      continue;
+    }
     const std::uint64_t cells =
         job.cells_per_task(config_.task_target_ms * 1e-3, config_.max_task_replications);
     // Enough work handed out to keep every slot busy twice over, and no more: the rest would
@@ -117,8 +123,8 @@ void Broker::dispatch() {
     // One task per worker per pass, so tasks spread over workers instead of filling the first.
     for (auto& [identity, worker] : workers_.sessions()) {
       if (worker.free_credit() == 0) continue;
-      auto task = next_task_round_robin(slots);
-      if (!task) return;
+      auto task = next_task_round_robin(worker, slots);
+      if (!task) continue;  // nothing this worker runs; others may run other models
       work_left = true;
       Job& job = *jobs_.at(task->job_id);
       if (!worker.known_jobs.count(job.id())) {
@@ -176,6 +182,17 @@ void Broker::tick() {
   }
   for (auto id : ended) retire_if_final(id);
   publish_due(false);
+}
+
+// Tells every live job whether some live worker runs its model (shown in its document).
+void Broker::update_waiting() {
+  for (auto& [id, job] : jobs_) {
+    const std::string& model = job->spec().model;
+    bool offered = false;
+    for (const auto& [identity, worker] : workers_.sessions())
+      offered = offered || worker.models.count(model) > 0;
+    job->set_waiting(offered ? "" : "waiting for a worker that offers model '" + model + "'");
+  }
 }
 
 void Broker::job_changed(Job& job) {
@@ -276,11 +293,23 @@ nlohmann::json Broker::cluster_document() const {
     workers.push_back(
         {{"name", worker.name},
          {"slots", worker.slots},
+         {"models", worker.models},
          {"in_flight", worker.in_flight.size()},
          {"replications_done", worker.replications_done},
          {"last_seen_ms", static_cast<std::uint64_t>((moment - worker.last_heard) * 1000)}});
   }
+  // The models users brought that some live worker runs, for the web front's model list.
+  nlohmann::json models = nlohmann::json::array();
+  for (const auto& [name, model] : offered_models_) {
+    std::uint64_t offering = 0;
+    for (const auto& [identity, worker] : workers_.sessions()) offering += worker.models.count(name);
+    if (offering == 0) continue;
+    nlohmann::json described = model.to_json();
+    described["workers"] = offering;
+    models.push_back(std::move(described));
+  }
   return {{"workers", workers},
+          {"models", std::move(models)},
           {"slots", workers_.total_slots()},
           {"busy", busy},
           {"jobs_active", jobs_.size()},

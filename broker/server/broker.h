@@ -68,7 +68,11 @@ class Broker {
   void advance_jobs();
   void accrue_capacity();
   void dispatch();
-  std::optional<protocol::Task> next_task_round_robin(std::uint64_t max_outstanding_factor);
+  std::optional<protocol::Task> next_task_round_robin(const WorkerSession& worker,
+                                                      std::uint64_t slots);
+  const ModelDescriptor* model_descriptor(const std::string& name) const;
+  void learn_models(const WorkerSession& worker, std::vector<ModelDescriptor>& models);
+  void update_waiting();
   void tick();
   void publish_due(bool force_all);
   void log_stage_change(std::uint64_t job_id, const nlohmann::json& document);
@@ -90,6 +94,9 @@ class Broker {
   std::atomic<bool> stopping_{false};
 
   WorkerRegistry workers_;
+  // Models users brought, as the first worker that offered each described it (built-in models
+  // are in common/models). Kept after the worker leaves: a job bound to it stays bound.
+  std::map<std::string, ModelDescriptor> offered_models_;
   std::map<std::uint64_t, std::unique_ptr<Job>> jobs_;  // not yet retired
   std::map<std::uint64_t, nlohmann::json> retired_;     // final documents
   std::unordered_map<std::uint64_t, InFlight> in_flight_;
@@ -103,7 +110,7 @@ class Broker {
   struct StoredResults {
     std::uint64_t job_id = 0;
     SystemResults results;
-    std::unique_ptr<Model> model;
+    std::unique_ptr<SystemSet> systems;
   };
   std::optional<StoredResults> results_cache_;
   // Job id -> steady time its next STATS is due: the publishing interval, or longer for a job

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "broker/server/broker.h"
+#include "common/models/model_catalog.h"
 
 namespace simsel {
 namespace {
@@ -101,7 +102,10 @@ protocol::Document Broker::submit(const nlohmann::json& body) {
   auto spec = body.find("spec");
   if (spec == body.end() || !spec->is_object())
     return error_reply(protocol::kBadMessage, "SUBMIT.spec: missing or not a map");
-  auto job = Job::create(next_job_id_, *spec, now());
+  const nlohmann::json model_name = spec->value("model", nlohmann::json());
+  const ModelDescriptor* model =
+      model_name.is_string() ? model_descriptor(model_name.get<std::string>()) : nullptr;
+  auto job = Job::create(next_job_id_, *spec, model, now());
   if (!job) {
     spdlog::info("job rejected: {}", job.error().message);
     return error_reply(job.error().code ? job.error().code : protocol::kInvalidSpec,
@@ -113,6 +117,7 @@ protocol::Document Broker::submit(const nlohmann::json& body) {
   spdlog::info("job {} accepted: {} on {} systems of model {}", id, accepted.spec().procedure,
                accepted.document(now())["systems"].get<std::uint64_t>(), accepted.spec().model);
   jobs_[id] = std::move(job.value());
+  update_waiting();
   job_changed(*jobs_[id]);
   return ok_reply({{"job_id", id}});
 }
@@ -171,10 +176,10 @@ const SystemResults* Broker::stored_results(std::uint64_t job_id) {
   auto results = store_.load_results(job_id);
   auto spec = store_.load_spec(job_id);
   if (!results || !spec || !spec->is_object()) return nullptr;
-  auto model =
-      make_model(spec->value("model", std::string()), spec->value("systems", nlohmann::json()));
-  if (!model || model.value()->system_count() != results->size()) return nullptr;
-  results_cache_ = StoredResults{job_id, std::move(*results), std::move(model.value())};
+  auto systems = make_system_set(spec->value("model", std::string()),
+                                 spec->value("systems", nlohmann::json()));
+  if (!systems || systems.value()->size() != results->size()) return nullptr;
+  results_cache_ = StoredResults{job_id, std::move(*results), std::move(systems.value())};
   return &results_cache_->results;
 }
 
@@ -205,14 +210,15 @@ protocol::Document Broker::results(const nlohmann::json& body) {
   const SystemResults page = stored ? SystemResults{} : live->second->system_results(begin, end);
   const SystemResults& source = stored ? *stored : page;
   const std::uint64_t first = stored ? 0 : begin;
-  const Model* model = stored ? results_cache_->model.get() : nullptr;
+  const SystemSet* stored_systems = stored ? results_cache_->systems.get() : nullptr;
   nlohmann::json selected = nullptr;
   if (document->contains("best")) selected = (*document)["best"]["index"];
   nlohmann::json rows = nlohmann::json::array();
   for (std::uint64_t system = begin; system < end; ++system) {
     rows.push_back(
         {{"index", system},
-         {"params", model ? model->system_params(system) : live->second->system_params(system)},
+         {"params", stored_systems ? stored_systems->params(system)
+                                   : live->second->system_params(system)},
          {"replications", source.replications[system - first]},
          {"mean", source.mean[system - first]},
          {"stddev", source.stddev[system - first]},

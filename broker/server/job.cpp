@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/models/model_catalog.h"
+
 namespace simsel {
 namespace {
 
@@ -11,13 +13,6 @@ namespace {
 constexpr double kInitialSecondsPerCell = 100e-6;
 // Per-system state is a few plain arrays; beyond this a job would not fit a broker's memory.
 constexpr std::uint64_t kMaxSystems = 10'000'000;
-
-bool model_prefers_larger(const std::string& name) {
-  for (const auto& info : model_catalog()) {
-    if (info.name == name) return info.larger_is_better;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -43,40 +38,62 @@ bool is_final(JobState state) {
 }
 
 Result<std::unique_ptr<Job>> Job::create(std::uint64_t id, const nlohmann::json& spec_document,
-                                         double now) {
+                                         const ModelDescriptor* model, double now) {
   auto spec = parse_job_spec(spec_document);
   if (!spec) return spec.error();
   std::string problems;
-  auto model = make_model(spec->model, spec->systems);
-  if (!model) problems += "\n  " + model.error().message;
-  if (!spec->maximize) spec->maximize = model_prefers_larger(spec->model);
-  std::unique_ptr<Procedure> procedure;
-  if (model && model.value()->system_count() > kMaxSystems) {
-    problems += "\n  systems: " + std::to_string(model.value()->system_count()) +
+  if (!is_valid_model_name(spec->model))
+    problems += "\n  model: '" + spec->model + "' is not a model name (1-64 letters, digits, _ - .)";
+  auto systems = make_system_set(spec->model, spec->systems);
+  if (!systems) {
+    problems += "\n  " + systems.error().message;
+  } else if (systems.value()->size() > kMaxSystems) {
+    problems += "\n  systems: " + std::to_string(systems.value()->size()) +
                 " systems; at most " + std::to_string(kMaxSystems) + " per job";
-  } else if (model) {
-    ProcedureSpec procedure_spec{spec->procedure, spec->delta,     spec->alpha, spec->n0,
-                                 spec->crn,       *spec->maximize, spec->params};
-    auto made = make_procedure(procedure_spec, model.value()->system_count());
-    if (made)
-      procedure = std::move(made.value());
-    else
-      problems += "\n  " + made.error().message;
+  } else if (model != nullptr) {
+    if (Status fits = check_systems(*model, *systems.value(), spec->systems); !fits)
+      problems += "\n  " + fits.error().message;
   }
-  if (!problems.empty()) return make_error("invalid job spec:" + problems, protocol::kInvalidSpec);
-  return std::unique_ptr<Job>(
-      new Job(id, std::move(spec.value()), std::move(model.value()), std::move(procedure), now));
+  if (!problems.empty() || !systems)
+    return make_error("invalid job spec:" + problems, protocol::kInvalidSpec);
+  std::unique_ptr<Job> job(new Job(id, std::move(spec.value()), std::move(systems.value()), now));
+  // Procedure parameters are checked now, with the model's sense if known, so a waiting job
+  // cannot fail later for a reason the user could have been told at once.
+  auto procedure = job->make_procedure_for(
+      job->spec_.maximize.value_or(model == nullptr || model->larger_is_better));
+  if (!procedure)
+    return make_error("invalid job spec:\n  " + procedure.error().message, protocol::kInvalidSpec);
+  if (model != nullptr) {
+    if (!job->spec_.maximize) job->spec_.maximize = model->larger_is_better;
+    job->procedure_ = std::move(procedure.value());
+  }
+  return job;
 }
 
-Job::Job(std::uint64_t id, JobSpec spec, std::unique_ptr<Model> model,
-         std::unique_ptr<Procedure> procedure, double now)
+Result<std::unique_ptr<Procedure>> Job::make_procedure_for(bool maximize) const {
+  const ProcedureSpec procedure_spec{spec_.procedure, spec_.delta, spec_.alpha, spec_.n0,
+                                     spec_.crn,       maximize,    spec_.params};
+  return make_procedure(procedure_spec, systems_->size());
+}
+
+void Job::bind(const ModelDescriptor& model, double now) {
+  if (Status fits = check_systems(model, *systems_, spec_.systems); !fits)
+    return fail("the systems do not fit model " + model.name + " as its node describes it: " +
+                    fits.error().message,
+                now);
+  if (!spec_.maximize) spec_.maximize = model.larger_is_better;
+  auto procedure = make_procedure_for(*spec_.maximize);
+  if (!procedure) return fail(procedure.error().message, now);
+  procedure_ = std::move(procedure.value());
+}
+
+Job::Job(std::uint64_t id, JobSpec spec, std::unique_ptr<SystemSet> systems, double now)
     : id_(id),
       spec_(std::move(spec)),
-      model_(std::move(model)),
-      procedure_(std::move(procedure)),
+      systems_(std::move(systems)),
       definition_{id, spec_.model, spec_.systems.dump(), spec_.seed, spec_.crn},
-      store_(model_->system_count()),
-      plan_(model_->system_count()),
+      store_(systems_->size()),
+      plan_(systems_->size()),
       submitted_at_(now) {}
 
 double Job::seconds_per_cell() const {
@@ -102,7 +119,7 @@ std::uint64_t Job::entry_depth() const {
 
 std::optional<protocol::Task> Job::next_task(std::uint64_t task_id, std::uint64_t max_cells,
                                              std::uint64_t max_outstanding) {
-  if (is_final(state_) || outstanding_cells_ >= max_outstanding) return std::nullopt;
+  if (is_final(state_) || !bound() || outstanding_cells_ >= max_outstanding) return std::nullopt;
   auto entries = plan_.next(procedure_->targets(), max_cells, entry_depth());
   if (entries.empty() && advanced_since_rescan_) {
     advanced_since_rescan_ = false;
@@ -142,7 +159,7 @@ void Job::on_result(const protocol::Task& task, const protocol::TaskResult& resu
 }
 
 void Job::advance(double now) {
-  if (!results_pending_ || is_final(state_)) return;
+  if (!results_pending_ || is_final(state_) || !bound()) return;
   results_pending_ = false;
   procedure_->advance(store_);
   plan_.skip_unwanted(store_);
@@ -169,6 +186,11 @@ void Job::fail(std::string reason, double now) {
 
 void Job::check_limits(double now) {
   if (is_final(state_)) return;
+  if (!bound()) {
+    if (spec_.limits.max_wall_seconds && now - submitted_at_ >= *spec_.limits.max_wall_seconds)
+      fail("limit reached: limits.max_wall_seconds while " + waiting_, now);
+    return;
+  }
   // Replications the procedure used, not simulated ones: speculation depends on the worker count.
   if (spec_.limits.max_replications &&
       procedure_->replications_consumed() >= *spec_.limits.max_replications)
@@ -200,7 +222,7 @@ void Job::sample_rate(double now) {
 
 nlohmann::json Job::estimate_json(const SystemEstimate& estimate) const {
   return {{"index", estimate.system},
-          {"params", model_->system_params(estimate.system)},
+          {"params", systems_->params(estimate.system)},
           {"mean", estimate.mean},
           {"stddev", estimate.stddev},
           {"replications", estimate.replications}};
@@ -208,6 +230,10 @@ nlohmann::json Job::estimate_json(const SystemEstimate& estimate) const {
 
 SystemResults Job::system_results(std::uint64_t begin, std::uint64_t end) const {
   SystemResults results;
+  if (!bound()) {
+    for (std::uint64_t system = begin; system < end; ++system) results.push_back(0, 0, 0);
+    return results;
+  }
   for (std::uint64_t system = begin; system < end; ++system) {
     const SystemEstimate estimate = procedure_->estimate(system);
     results.push_back(estimate.replications, estimate.mean, estimate.stddev);
@@ -217,7 +243,13 @@ SystemResults Job::system_results(std::uint64_t begin, std::uint64_t end) const 
 
 nlohmann::json Job::document(double now) const {
   const double end = is_final(state_) ? finished_at_ : now;
-  const auto progress = procedure_->progress();
+  ProcedureProgress progress;
+  if (bound()) {
+    progress = procedure_->progress();
+  } else {
+    progress.stage = "waiting for a worker";
+    progress.survivors = systems_->size();
+  }
   nlohmann::json leaders = nlohmann::json::array();
   for (const auto& leader : progress.leaders) leaders.push_back(estimate_json(leader));
   nlohmann::json document = {
@@ -225,7 +257,7 @@ nlohmann::json Job::document(double now) const {
       {"state", to_string(state_)},
       {"model", spec_.model},
       {"procedure", spec_.procedure},
-      {"systems", model_->system_count()},
+      {"systems", systems_->size()},
       {"seed", spec_.seed},
       {"crn", spec_.crn},
       {"delta", spec_.delta},
@@ -254,6 +286,7 @@ nlohmann::json Job::document(double now) const {
     document["guarantee"] = selection_->guarantee;
   }
   if (!error_.empty()) document["error"] = error_;
+  if (!waiting_.empty() && !is_final(state_)) document["waiting"] = waiting_;
   return document;
 }
 

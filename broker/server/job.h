@@ -1,7 +1,11 @@
-// Job: one submitted job inside the broker — its spec, model, procedure, samples and the
-// bookkeeping that turns results into procedure progress. Owned and touched only by the broker
-// loop (not thread-safe). It knows nothing of sockets or workers: the broker hands it results
-// and asks it for tasks.
+// Job: one submitted job inside the broker — its spec, systems, model descriptor, procedure,
+// samples and the bookkeeping that turns results into procedure progress. Owned and touched only
+// by the broker loop (not thread-safe). It knows nothing of sockets or workers: the broker hands
+// it results and asks it for tasks. It holds no simulation code: a model is only its descriptor.
+//
+// States: queued --first task--> running --procedure done--> succeeded; any --> failed,
+// cancelled. A job of a model that no node has described yet is queued *unbound*: its systems
+// are known, its procedure is made by bind() once a node offers the model.
 #pragma once
 
 #include <cstdint>
@@ -16,7 +20,8 @@
 #include "broker/store/system_results.h"
 #include "common/jobspec/job_spec.h"
 #include "common/protocol/messages.h"
-#include "nodes/models/model.h"
+#include "common/models/model_descriptor.h"
+#include "common/models/system_set.h"
 
 namespace simsel {
 
@@ -26,10 +31,20 @@ bool is_final(JobState state);
 
 class Job {
  public:
-  // Validates the spec fully (fields, model and systems, procedure parameters); the error lists
-  // every problem found. `now` is in seconds since the epoch.
+  // Validates the spec fully (fields, systems, procedure parameters, and the systems against the
+  // model's schema when `model` is given); the error lists every problem found. `model` is the
+  // descriptor of the spec's model if it is built in or offered by a live worker; without it the
+  // job waits unbound. `now` is in seconds since the epoch.
   static Result<std::unique_ptr<Job>> create(std::uint64_t id, const nlohmann::json& spec_document,
-                                             double now);
+                                             const ModelDescriptor* model, double now);
+
+  // Binds an unbound job to the descriptor a worker now offers: checks its systems against the
+  // schema and makes its procedure, or fails the job saying why. REQUIRES: !bound()
+  void bind(const ModelDescriptor& model, double now);
+  bool bound() const { return procedure_ != nullptr; }
+  // Why the job cannot progress now (no live worker offers its model), shown in its document;
+  // empty when it can.
+  void set_waiting(std::string reason) { waiting_ = std::move(reason); }
 
   std::uint64_t id() const { return id_; }
   JobState state() const { return state_; }
@@ -70,28 +85,29 @@ class Job {
   // The procedure's current estimates of systems [begin, end) (its final ones once the job
   // ended). REQUIRES: begin <= end <= system_count()
   SystemResults system_results(std::uint64_t begin, std::uint64_t end) const;
-  std::uint64_t system_count() const { return model_->system_count(); }
-  nlohmann::json system_params(std::uint64_t system) const { return model_->system_params(system); }
+  std::uint64_t system_count() const { return systems_->size(); }
+  nlohmann::json system_params(std::uint64_t system) const { return systems_->params(system); }
   // Replications per second, smoothed over the last publish intervals.
   double replication_rate() const { return rate_per_second_; }
   // `now` on the steady clock (seconds), once per publish interval.
   void sample_rate(double now);
 
  private:
-  Job(std::uint64_t id, JobSpec spec, std::unique_ptr<Model> model,
-      std::unique_ptr<Procedure> procedure, double now);
+  Job(std::uint64_t id, JobSpec spec, std::unique_ptr<SystemSet> systems, double now);
+  Result<std::unique_ptr<Procedure>> make_procedure_for(bool maximize) const;
   void finish(JobState state, double now);
   nlohmann::json estimate_json(const SystemEstimate& estimate) const;
 
   std::uint64_t id_;
   JobSpec spec_;
-  std::unique_ptr<Model> model_;
-  std::unique_ptr<Procedure> procedure_;
+  std::unique_ptr<SystemSet> systems_;
+  std::unique_ptr<Procedure> procedure_;  // null until bound
   protocol::JobDefinition definition_;
   SampleStore store_;
   SamplingPlan plan_;
   JobState state_ = JobState::kQueued;
   std::string error_;
+  std::string waiting_;
   double submitted_at_;
   double finished_at_ = 0;
   bool advanced_since_rescan_ = true;

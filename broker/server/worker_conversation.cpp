@@ -2,11 +2,13 @@
 // HEARTBEAT, DISCONNECT in; JOB, TASK, HEARTBEAT, DISCONNECT out. A malformed or unexpected
 // message gets DISCONNECT with the reason, its sender is expired (its tasks requeued), a
 // printable sample is logged, and the loop carries on.
+#include <spdlog/fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <cmath>
 
 #include "broker/server/broker.h"
+#include "common/models/model_catalog.h"
 
 namespace simsel {
 
@@ -61,11 +63,45 @@ void Broker::on_ready(const std::string& identity, protocol::Ready& ready) {
   session.identity = identity;
   session.name = ready.name;
   session.slots = ready.slots;
+  for (const ModelDescriptor& model : ready.models) session.models.insert(model.name);
   session.credit_limit = ready.slots + config_.prefetch;
   session.last_heard = session.last_sent = steady();
   WorkerSession& added = workers_.add(std::move(session));
-  spdlog::info("worker {} joined with {} slots (total {} slots on {} workers)", added.name,
-               added.slots, workers_.total_slots(), workers_.size());
+  spdlog::info("worker {} joined with {} slots and models {} (total {} slots on {} workers)",
+               added.name, added.slots, fmt::join(added.models, ", "), workers_.total_slots(),
+               workers_.size());
+  learn_models(added, ready.models);
+}
+
+const ModelDescriptor* Broker::model_descriptor(const std::string& name) const {
+  if (const ModelDescriptor* builtin = find_builtin_model(name)) return builtin;
+  const auto offered = offered_models_.find(name);
+  return offered == offered_models_.end() ? nullptr : &offered->second;
+}
+
+// Remembers the models a joining worker describes and binds the jobs that waited for them.
+void Broker::learn_models(const WorkerSession& worker, std::vector<ModelDescriptor>& models) {
+  for (ModelDescriptor& model : models) {
+    if (find_builtin_model(model.name) != nullptr) continue;  // described in common/models
+    const auto [known, added] = offered_models_.try_emplace(model.name, std::move(model));
+    if (!added && known->second.to_json() != model.to_json())
+      spdlog::warn("worker {} describes model {} differently from the worker that first offered "
+                   "it; jobs use the first description",
+                   worker.name, model.name);
+  }
+  const double wall = now();
+  std::vector<std::uint64_t> ended;
+  for (auto& [id, job] : jobs_) {
+    if (job->bound() || !worker.models.count(job->spec().model)) continue;
+    job->bind(*model_descriptor(job->spec().model), wall);
+    if (is_final(job->state())) ended.push_back(id);
+    spdlog::info("job {}: model {} offered by worker {}; {}", id, job->spec().model, worker.name,
+                 is_final(job->state()) ? "the job failed: " + job->document(wall).value("error", std::string())
+                                        : std::string("the job can start"));
+    job_changed(*job);
+  }
+  for (auto id : ended) retire_if_final(id);
+  update_waiting();
 }
 
 void Broker::on_result(WorkerSession& worker, const protocol::TaskResult& result) {
@@ -163,6 +199,7 @@ void Broker::expire(const std::string& identity, const std::string& why) {
   spdlog::log(requeued ? spdlog::level::warn : spdlog::level::info,
               "worker {} removed ({}); {} tasks requeued; {} workers left", name, why, requeued,
               workers_.size());
+  update_waiting();
 }
 
 }  // namespace simsel

@@ -18,6 +18,7 @@ struct WorkerSession {
   std::string identity;  // ROUTER routing id
   std::string name;      // host:pid, for people
   std::uint32_t slots = 1;
+  std::set<std::string> models;                 // names of the models it runs (READY.models)
   std::uint32_t credit_limit = 1;               // slots + prefetch
   std::unordered_set<std::uint64_t> in_flight;  // task ids
   std::set<std::uint64_t> known_jobs;           // jobs whose JOB message it has

@@ -32,6 +32,46 @@ class KeyReader {
     }
     used_.clear();
   }
+  // Reads one table that is not a top-level section (an element of [[node.models]]).
+  void enter_table(const toml::table& table, std::string label) {
+    section_ = std::move(label);
+    table_ = &table;
+    used_.clear();
+  }
+
+  // An array of tables such as [[node.models]]; empty when absent.
+  std::vector<const toml::table*> tables(std::string_view key) {
+    std::vector<const toml::table*> out;
+    const auto* node = take(key);
+    if (node == nullptr) return out;
+    const auto* array = node->as_array();
+    if (array == nullptr) {
+      problem(*node, "must be an array of tables ([[" + section_ + "." + std::string(key) + "]])", key);
+      return out;
+    }
+    for (const auto& element : *array) {
+      if (const auto* table = element.as_table())
+        out.push_back(table);
+      else
+        problem(element, "must be a table", key);
+    }
+    return out;
+  }
+  void strings(std::string_view key, std::vector<std::string>& out) {
+    const auto* node = take(key);
+    if (node == nullptr) return;
+    const auto* array = node->as_array();
+    if (array == nullptr) return problem(*node, "must be an array of strings", key);
+    out.clear();
+    for (const auto& element : *array) {
+      auto value = element.value<std::string>();
+      if (!value) return problem(element, "must be an array of strings", key);
+      out.push_back(*value);
+    }
+  }
+  bool has(std::string_view key) const { return table_ != nullptr && table_->contains(key); }
+  const std::string& section() const { return section_; }
+  void report(std::string reason) { problems_.push_back(where(source_name_, table_->source()) + ": " + section_ + ": " + reason); }
 
   void string(std::string_view key, std::string& out) {
     if (const auto* node = take(key)) {
@@ -103,7 +143,28 @@ void read_broker(KeyReader& keys, BrokerConfig& broker) {
   keys.u64("max_message_bytes", broker.max_message_bytes, 1024, 1ull << 32);
 }
 
-void read_node(KeyReader& keys, NodeConfig& node) {
+// One [[node.models]] table: a process model (command) or a plugin, never both.
+void read_node_model(std::string_view source_name, const toml::table& table, std::size_t index,
+                     std::vector<std::string>& problems, NodeConfig& node) {
+  KeyReader keys(source_name, problems);
+  keys.enter_table(table, "node.models[" + std::to_string(index) + "]");
+  ModelConfig model;
+  keys.string("name", model.name);
+  keys.strings("command", model.command);
+  keys.string("plugin", model.plugin);
+  keys.string("directory", model.directory);
+  keys.u32("timeout_s", model.timeout_s, 1, 86'400);
+  if (model.name.empty()) keys.report("name: required");
+  if (model.command.empty() == model.plugin.empty())
+    keys.report("give either command (an argument vector) or plugin (a shared library path)");
+  if (!model.plugin.empty() && !model.directory.empty())
+    keys.report("directory: only for a command");
+  keys.leave();
+  node.models.push_back(std::move(model));
+}
+
+void read_node(KeyReader& keys, NodeConfig& node, std::string_view source_name,
+               std::vector<std::string>& problems) {
   keys.string("broker_endpoint", node.broker_endpoint);
   keys.u32("threads", node.threads, 0, 4096);
   keys.string("name", node.name);
@@ -111,6 +172,9 @@ void read_node(KeyReader& keys, NodeConfig& node) {
   keys.u32("liveness", node.liveness, 1, 100);
   keys.u32("reconnect_min_ms", node.reconnect_min_ms, 1, 600'000);
   keys.u32("reconnect_max_ms", node.reconnect_max_ms, 1, 3'600'000);
+  const std::vector<const toml::table*> models = keys.tables("models");
+  for (std::size_t i = 0; i < models.size(); ++i)
+    read_node_model(source_name, *models[i], i, problems, node);
 }
 
 void read_web(KeyReader& keys, WebConfig& web) {
@@ -145,7 +209,7 @@ Result<Config> parse_config(std::string_view toml_text, std::string_view source_
   read_broker(keys, config.broker);
   keys.leave();
   keys.enter(root, "node");
-  read_node(keys, config.node);
+  read_node(keys, config.node, source_name, problems);
   keys.leave();
   keys.enter(root, "web");
   read_web(keys, config.web);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "common/util/result.h"
 
@@ -26,6 +27,15 @@ struct BrokerConfig {
   std::uint64_t max_message_bytes = 64ull << 20;
 };
 
+// A model users bring, as a node runs it (conf/node.toml, [[node.models]]; docs/MODELS.md).
+struct ModelConfig {
+  std::string name;                  // must equal the name the model gives in its HELLO
+  std::vector<std::string> command;  // a process model: its argument vector, run without a shell
+  std::string plugin;                // a plugin model: the path of its shared library
+  std::string directory;             // the process's working directory; empty: the node's
+  std::uint32_t timeout_s = 60;      // a RUN unanswered this long: the process is killed
+};
+
 struct NodeConfig {
   std::string broker_endpoint = "tcp://127.0.0.1:5555";
   std::uint32_t threads = 0;  // 0: one per core
@@ -34,6 +44,7 @@ struct NodeConfig {
   std::uint32_t liveness = 3;
   std::uint32_t reconnect_min_ms = 1000;
   std::uint32_t reconnect_max_ms = 32000;
+  std::vector<ModelConfig> models;  // besides the built-in ones
 };
 
 struct WebConfig {

@@ -94,16 +94,20 @@ class FieldReader {
       out[i] = static_cast<Int>(item.via.u64);
     }
   }
-  void strings(std::string_view key, std::vector<std::string>& out) {
-    auto* v = require(key, msgpack::type::ARRAY, "array of strings");
+  // READY.models: each element a model descriptor (common/models/model_descriptor.h).
+  void descriptors(std::string_view key, std::vector<ModelDescriptor>& out) {
+    auto* v = require(key, msgpack::type::ARRAY, "array of model descriptions");
     if (v == nullptr) return;
-    for (std::uint32_t i = 0; i < v->via.array.size; ++i) {
-      const auto& item = v->via.array.ptr[i];
-      if (item.type != msgpack::type::STR) {
-        fail(key, "expected array of strings");
-        return;
-      }
-      out.emplace_back(item.via.str.ptr, item.via.str.size);
+    for (std::uint32_t i = 0; i < v->via.array.size && error_.empty(); ++i) {
+      const std::string path = std::string(command_) + "." + std::string(key) + "[" +
+                               std::to_string(i) + "]";
+      Result<nlohmann::json> document = object_to_json(v->via.array.ptr[i]);
+      Result<ModelDescriptor> model =
+          document ? descriptor_from_json(*document, path) : Result<ModelDescriptor>(document.error());
+      if (!model)
+        error_ = model.error().message;
+      else
+        out.push_back(std::move(model.value()));
     }
   }
   void doubles(std::string_view key, std::vector<double>& out) {
@@ -174,7 +178,12 @@ Result<Envelope> unpack_envelope(std::string_view frame) {
       std::string_view(parts[0].via.str.ptr, parts[0].via.str.size) != kSignature)
     return make_error("bad signature: expected \"SIMSEL\"", kBadMessage);
   if (parts[1].type != msgpack::type::POSITIVE_INTEGER || parts[1].via.u64 != kVersion)
-    return make_error("unsupported protocol version (this broker speaks 1)", kBadVersion);
+    return make_error("unsupported protocol version " +
+                          (parts[1].type == msgpack::type::POSITIVE_INTEGER
+                               ? std::to_string(parts[1].via.u64)
+                               : std::string("(not an integer)")) +
+                          " (this side speaks " + std::to_string(kVersion) + ")",
+                      kBadVersion);
   if (parts[2].type != msgpack::type::STR)
     return make_error("command: expected string", kBadMessage);
   envelope.command.assign(parts[2].via.str.ptr, parts[2].via.str.size);
@@ -205,7 +214,7 @@ Result<WorkerMessage> decode_body(const std::string& command, const msgpack::obj
     Ready ready;
     reader.str("name", ready.name);
     reader.u32("slots", ready.slots);
-    reader.strings("models", ready.models);
+    reader.descriptors("models", ready.models);
     if (ready.slots == 0 || ready.slots > kMaxSlots) reader.fail("slots", "must be between 1 and 4096");
     return reader.finish(std::move(ready));
   }
@@ -250,7 +259,9 @@ struct Encoder {
     pack_header(packer, "READY", 3);
     pack_field(packer, "name", m.name);
     pack_field(packer, "slots", m.slots);
-    pack_field(packer, "models", m.models);
+    packer.pack("models");
+    packer.pack_array(static_cast<std::uint32_t>(m.models.size()));
+    for (const ModelDescriptor& model : m.models) pack_json(packer, model.to_json());
   }
   void operator()(const JobDefinition& m) {
     pack_header(packer, "JOB", 5);

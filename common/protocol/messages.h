@@ -14,12 +14,13 @@
 #include <variant>
 #include <vector>
 
+#include "common/models/model_descriptor.h"
 #include "common/util/result.h"
 
 namespace simsel::protocol {
 
 inline constexpr std::string_view kSignature = "SIMSEL";
-inline constexpr std::uint64_t kVersion = 1;
+inline constexpr std::uint64_t kVersion = 2;  // 2: READY.models describes each model
 inline constexpr std::uint32_t kMaxSlots = 4096;            // per worker (READY.slots)
 inline constexpr std::uint64_t kMaxTaskReplications = 1u << 24;  // per TASK
 
@@ -32,6 +33,7 @@ enum StatusCode : int {
   kTooLarge = 413,
   kInvalidSpec = 422,
   kInternal = 500,
+  kModelFailed = 502,  // FAIL: a model process crashed, hung or broke its protocol (retryable)
   kBadVersion = 505,
 };
 
@@ -39,7 +41,7 @@ enum StatusCode : int {
 struct Ready {
   std::string name;
   std::uint32_t slots = 1;
-  std::vector<std::string> models;
+  std::vector<ModelDescriptor> models;  // the models this worker runs
 };
 struct JobDefinition {
   std::uint64_t job_id = 0;

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "broker/procedures/procedure.h"
-#include "nodes/models/model.h"
+#include "common/models/model_catalog.h"
 
 namespace simsel::web {
 namespace {
@@ -129,12 +129,7 @@ json procedure_entry(const std::string& name) {
 
 json build_models_document() {
   json models = json::array();
-  for (const ModelInfo& info : model_catalog()) {
-    models.push_back({{"name", info.name},
-                      {"description", info.description},
-                      {"larger_is_better", info.larger_is_better},
-                      {"schema", info.schema}});
-  }
+  for (const ModelDescriptor& model : builtin_model_descriptors()) models.push_back(model.to_json());
   json procedures = json::array();
   for (const std::string& name : procedure_names()) procedures.push_back(procedure_entry(name));
   return {{"models", models}, {"procedures", procedures}, {"fields", common_fields()}};

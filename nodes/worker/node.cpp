@@ -7,6 +7,7 @@
 
 #include <chrono>
 
+#include "common/models/model_catalog.h"
 #include "common/protocol/frames.h"
 #include "nodes/worker/replicate.h"
 
@@ -21,11 +22,8 @@ std::string default_name() {
   return std::string(host) + ":" + std::to_string(getpid());
 }
 
-std::vector<std::string> model_names() {
-  std::vector<std::string> names;
-  for (const auto& info : model_catalog()) names.push_back(info.name);
-  return names;
-}
+// The models this node runs: the built-in ones (models users bring are issue work in progress).
+std::vector<ModelDescriptor> offered_models() { return builtin_model_descriptors(); }
 
 }  // namespace
 
@@ -59,7 +57,7 @@ void Node::connect() {
   broker_->set(zmq::sockopt::rcvhwm, 100'000);
   broker_->connect(config_.broker_endpoint);
   last_heard_ = steady();
-  send(protocol::Ready{name_, slots_, model_names()});
+  send(protocol::Ready{name_, slots_, offered_models()});
   spdlog::info("node {}: connecting to {} with {} slots", name_, config_.broker_endpoint, slots_);
 }
 

@@ -13,7 +13,7 @@ import tomllib
 import msgpack
 import zmq
 
-SIGNATURE, VERSION = "SIMSEL", 1
+SIGNATURE, VERSION = "SIMSEL", 2
 
 
 class Broker:

@@ -1,5 +1,5 @@
 // RaggedIndex: prefix sums of the row lengths and a binary search.
-#include "nodes/models/ragged_index.h"
+#include "common/models/ragged_index.h"
 
 #include <algorithm>
 #include <cassert>

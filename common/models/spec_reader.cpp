@@ -1,6 +1,6 @@
 // Field reading for model specs. Messages are written for the person who wrote the job spec:
 // the full path of the field, then what it must be.
-#include "nodes/models/spec_reader.h"
+#include "common/models/spec_reader.h"
 
 #include <algorithm>
 #include <cmath>

@@ -101,6 +101,10 @@ double Job::seconds_per_cell() const {
 }
 
 std::uint64_t Job::cells_per_task(double target_seconds, std::uint64_t max_cells) const {
+  // Until a result has measured the model, one replication per task: a user's model may take
+  // seconds or minutes per replication, and a task sized on a guess could outlast the node's
+  // timeout_s for that model. The first results (milliseconds for a fast model) size the rest.
+  if (seconds_per_cell_ <= 0) return 1;
   return std::clamp<std::uint64_t>(static_cast<std::uint64_t>(target_seconds / seconds_per_cell()),
                                    1, std::max<std::uint64_t>(max_cells, 1));
 }
@@ -173,6 +177,14 @@ void Job::advance(double now) {
 void Job::on_lost(const protocol::Task& task) {
   outstanding_cells_ -= std::min(outstanding_cells_, task.replication_count());
   if (!is_final(state_)) plan_.give_back(task);
+}
+
+void Job::on_model_failure(const protocol::Task& task, const std::string& message, double now) {
+  if (++model_failures_ > kModelFailureRetries)
+    return fail("the model failed " + std::to_string(model_failures_) +
+                    " times (retries exhausted); the last time: " + message,
+                now);
+  on_lost(task);
 }
 
 void Job::cancel(double now) {

@@ -73,6 +73,11 @@ class Job {
   // The task will not come back (its worker expired): its work is handed out again.
   void on_lost(const protocol::Task& task);
 
+  // A model process failed on `task` (FAIL 502): the task is handed out again, up to
+  // kModelFailureRetries times per job; the next failure fails the job with `message`.
+  static constexpr std::uint32_t kModelFailureRetries = 3;
+  void on_model_failure(const protocol::Task& task, const std::string& message, double now);
+
   void cancel(double now);
   void fail(std::string reason, double now);
   // Checks the spec's limits; fails the job past one of them.
@@ -108,6 +113,7 @@ class Job {
   JobState state_ = JobState::kQueued;
   std::string error_;
   std::string waiting_;
+  std::uint32_t model_failures_ = 0;
   double submitted_at_;
   double finished_at_ = 0;
   bool advanced_since_rescan_ = true;

@@ -156,6 +156,12 @@ void Broker::on_failed(WorkerSession& worker, const protocol::TaskFailed& failed
   }
   spdlog::warn("worker {}: task {} of job {} failed: {}", worker.name, failed.task_id,
                lost.task.job_id, failed.message);
+  if (failed.code == protocol::kModelFailed) {
+    // A crash or a hang may be the host's or the moment's: the task is tried again.
+    job->second->on_model_failure(lost.task, "worker " + worker.name + ": " + failed.message, now());
+    retire_if_final(lost.task.job_id);
+    return;
+  }
   job->second->fail("worker " + worker.name + ": " + failed.message, now());
   retire_if_final(lost.task.job_id);
 }

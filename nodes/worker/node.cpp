@@ -9,7 +9,6 @@
 
 #include "common/models/model_catalog.h"
 #include "common/protocol/frames.h"
-#include "nodes/worker/replicate.h"
 
 namespace simsel {
 namespace {
@@ -21,9 +20,6 @@ std::string default_name() {
   gethostname(host, sizeof host - 1);
   return std::string(host) + ":" + std::to_string(getpid());
 }
-
-// The models this node runs: the built-in ones (models users bring are issue work in progress).
-std::vector<ModelDescriptor> offered_models() { return builtin_model_descriptors(); }
 
 }  // namespace
 
@@ -50,6 +46,12 @@ double Node::steady() const {
   return duration<double>(steady_clock::now().time_since_epoch()).count();
 }
 
+std::vector<ModelDescriptor> Node::offered_models() const {
+  std::vector<ModelDescriptor> models = builtin_model_descriptors();
+  for (const auto& model : external_models_) models.push_back(model->descriptor);
+  return models;
+}
+
 void Node::connect() {
   broker_.emplace(context_, zmq::socket_type::dealer);
   broker_->set(zmq::sockopt::linger, 0);
@@ -70,6 +72,7 @@ void Node::send(const protocol::WorkerMessage& message) {
 void Node::run() {
   zmq::socket_t results(context_, zmq::socket_type::pull);
   results.bind(results_endpoint_);
+  external_models_ = describe_external_models(config_.models);
   for (std::size_t i = 0; i < slots_; ++i)
     compute_threads_.emplace_back([this, i] { compute_loop(i); });
   connect();
@@ -129,7 +132,7 @@ void Node::handle_broker_message(protocol::WorkerMessage& message) {
     if (known == jobs_.end())
       return send(
           protocol::TaskFailed{task->task_id, task->job_id, protocol::kUnknownJob, "unknown job"});
-    if (!known->second->model)
+    if (!known->second->error.empty())
       return send(protocol::TaskFailed{task->task_id, task->job_id, protocol::kInvalidSpec,
                                        known->second->error});
     {
@@ -151,18 +154,8 @@ void Node::handle_broker_message(protocol::WorkerMessage& message) {
 }
 
 void Node::learn_job(const protocol::JobDefinition& job) {
-  auto context =
-      std::make_shared<JobContext>(JobContext{nullptr, "", ReplicationStreams(job.seed, job.crn)});
-  auto systems = nlohmann::json::parse(job.systems_json, nullptr, false);
-  auto model = systems.is_discarded()
-                   ? Result<std::unique_ptr<Model>>(make_error("JOB.systems: not JSON"))
-                   : make_model(job.model, systems);
-  if (model)
-    context->model = std::move(model.value());
-  else
-    context->error = model.error().message;
   if (jobs_.size() >= kMaxCachedJobs) jobs_.erase(jobs_.begin());  // the oldest job id
-  jobs_[job.job_id] = std::move(context);
+  jobs_[job.job_id] = make_job_context(job, external_models_);
 }
 
 std::optional<Node::Work> Node::take_work() {
@@ -178,22 +171,20 @@ void Node::compute_loop(std::size_t) {
   zmq::socket_t results(context_, zmq::socket_type::push);
   results.set(zmq::sockopt::linger, 0);
   results.connect(results_endpoint_);
+  TaskRunner runner;
   while (auto work = take_work()) {
     const auto started = std::chrono::steady_clock::now();
-    Result<std::vector<double>> values = make_error("");
-    try {
-      values = run_replications(*work->job->model, work->job->streams, work->task);
-    } catch (const std::exception& e) {  // a model fault fails its task, not the node
-      values = make_error(std::string("model error: ") + e.what());
-    }
+    Result<std::vector<double>> values = runner.run(*work->job, work->task);
     const auto busy = std::chrono::steady_clock::now() - started;
     protocol::WorkerMessage reply =
         values ? protocol::WorkerMessage(protocol::TaskResult{
                      work->task.task_id, work->task.job_id, std::move(values.value()),
                      static_cast<std::uint64_t>(std::chrono::nanoseconds(busy).count())})
-               : protocol::WorkerMessage(protocol::TaskFailed{work->task.task_id, work->task.job_id,
-                                                              protocol::kInvalidSpec,
-                                                              values.error().message});
+               : protocol::WorkerMessage(protocol::TaskFailed{
+                     work->task.task_id, work->task.job_id,
+                     static_cast<std::uint32_t>(values.error().code ? values.error().code
+                                                                    : protocol::kInvalidSpec),
+                     values.error().message});
     const std::string payload = protocol::encode(reply);
     results.send(zmq::buffer(payload), zmq::send_flags::none);
   }

@@ -1,7 +1,9 @@
 // Node: a worker process's engine. One session thread owns the DEALER to the broker (READY,
 // heartbeats, reconnect with back-off, JOB definitions) and feeds a queue; N compute threads
-// take tasks from it, run the replications and hand encoded RESULTs back to the session over
-// inproc. Only the session thread touches the broker socket.
+// take tasks from it, run the replications (each with its own TaskRunner, so each has its own
+// model processes) and hand encoded RESULTs back to the session over inproc. Only the session
+// thread touches the broker socket. The models users bring (config.models) are described once,
+// when run() starts, and offered in READY with the built-in ones.
 #pragma once
 
 #include <atomic>
@@ -20,7 +22,7 @@
 #include "common/config/config.h"
 #include "common/protocol/messages.h"
 #include "common/rng/replication_streams.h"
-#include "nodes/models/model.h"
+#include "nodes/worker/task_runner.h"
 
 namespace simsel {
 
@@ -42,11 +44,6 @@ class Node {
   std::uint32_t slots() const { return slots_; }
 
  private:
-  struct JobContext {
-    std::unique_ptr<Model> model;  // null when the definition was invalid
-    std::string error;
-    ReplicationStreams streams;
-  };
   struct Work {
     protocol::Task task;
     std::shared_ptr<const JobContext> job;
@@ -60,6 +57,7 @@ class Node {
   void compute_loop(std::size_t index);
   std::optional<Work> take_work();
   double steady() const;
+  std::vector<ModelDescriptor> offered_models() const;
 
   zmq::context_t& context_;
   NodeConfig config_;
@@ -73,6 +71,7 @@ class Node {
   double last_sent_ = 0;
   std::uint32_t backoff_ms_;
 
+  std::vector<std::unique_ptr<ExternalModel>> external_models_;  // set before the threads start
   std::map<std::uint64_t, std::shared_ptr<const JobContext>> jobs_;  // session thread only
 
   std::mutex queue_mutex_;

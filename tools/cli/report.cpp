@@ -56,6 +56,8 @@ void print_result(std::ostream& out, const nlohmann::json& document) {
   }
   if (document.contains("error"))
     out << "  error          " << document["error"].get<std::string>() << "\n";
+  if (document.contains("waiting"))
+    out << "  waiting        " << document["waiting"].get<std::string>() << "\n";
   out << "  replications   " << count(document, "total_replications") << " used, "
       << count(document, "simulated_replications") << " simulated\n"
       << "  wall time      " << fixed(document.value("wall_seconds", 0.0), 3) << " s\n"

@@ -329,8 +329,11 @@ TEST_CASE("validation errors of the normal model", "[models]") {
     return error_of("normal", spec);
   };
   REQUIRE(error_of("normal", good) == "ok");
+  CHECK(generator_error("generator", "lattice") ==
+        "systems.generator: unknown generator 'lattice' for model normal (known: grid, configuration)");
+  // Every model takes the general grid, so its keys are checked as a grid's.
   CHECK(generator_error("generator", "grid") ==
-        "systems.generator: unknown generator 'grid' for model normal (known: grid, configuration)");
+        "systems.delta: unknown parameter (known: generator, params, constraints)");
   CHECK(generator_error("k", 1) == "systems.k: must be an integer >= 2");
   CHECK(generator_error("k", 2.5) == "systems.k: must be an integer >= 2");
   CHECK(generator_error("means", "flat") == "systems.means: must be one of slippage, monotone");

@@ -1,6 +1,7 @@
 // The documents of simsel-web's REST API: job spec from a body, cluster view, CSV, errors.
 #include <catch2/catch.hpp>
 
+#include "frontend/server/catalog.h"
 #include "frontend/server/documents.h"
 
 using namespace simsel::web;
@@ -72,4 +73,17 @@ TEST_CASE("results become CSV rows with parameters, blank stddev below 2 replica
 
 TEST_CASE("error bodies are JSON with the message", "[web][documents]") {
   CHECK(json::parse(error_body("delta: \"bad\""))["error"] == "delta: \"bad\"");
+}
+
+TEST_CASE("GET /api/models lists the built-in models, then those live nodes offer",
+          "[web][documents]") {
+  const json none = models_document(json{{"workers", json::array()}});
+  REQUIRE(none["models"].size() == 3);
+  CHECK(none["models"][0]["kind"] == "built-in");
+  const json mm1 = {{"name", "mm1"}, {"kind", "process"}, {"larger_is_better", false},
+                    {"workers", 2}, {"schema", {{"params", {{"mu", {{"type", "number"}}}}}}}};
+  const json offered = models_document(json{{"models", json::array({mm1})}});
+  REQUIRE(offered["models"].size() == 4);
+  CHECK(offered["models"][3] == mm1);
+  CHECK(offered["procedures"] == none["procedures"]);
 }

@@ -13,6 +13,8 @@ source "$src/tests/processes_fixture.sh"
 [ -x /usr/bin/chromium ] || fail "/usr/bin/chromium is missing: run scripts/setup.sh"
 [ -d "$src/frontend/web/node_modules/playwright-core" ] || fail "frontend/web/node_modules is missing: run scripts/setup.sh (npm ci)"
 start_broker  # the node comes when the page asks for it (see submit_and_watch.mjs)
+# The node also offers a user's model: the C model process of examples/models.
+printf '[[node.models]]\nname = "normal_c"\ncommand = ["%s"]\n' "$build/examples/models/normal_model" >> "$work/cluster.toml"
 start_web() {  # [PORT]: simsel-web on PORT, or any free port
   "$simsel_web" --listen 127.0.0.1 --port "${1:-0}" --broker "ipc://$work/clients" \
     --stats "ipc://$work/stats" --static-dir "$src/frontend/web" > "$work/web.out" 2>&1 & pids+=($!)

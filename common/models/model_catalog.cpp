@@ -155,14 +155,16 @@ Status check_ss_list(const SystemSet& set) {
 Result<std::unique_ptr<SystemSet>> make_generated(std::string_view model, const json& systems) {
   const json& generator = systems["generator"];
   const std::string name = generator.is_string() ? generator.get<std::string>() : generator.dump();
-  if (name == "grid" && systems.contains("params")) {
+  // sS's shorthand shares the name: a grid with `params` is the general one.
+  const bool ss_shorthand = model == "sS" && !systems.contains("params");
+  if (name == "grid" && !ss_shorthand) {
     Result<GridSpec> grid = read_grid_spec(systems);
     if (!grid) return grid.error();
     return make_grid_systems(*grid);
   }
   if (model == "normal" && name == "configuration") return make_normal_configuration(systems);
   if (model == "tp" && name == "flowline") return make_flowline(systems);
-  if (model == "sS" && name == "grid") return make_ss_grid(systems);
+  if (ss_shorthand && name == "grid") return make_ss_grid(systems);
   std::string known = "grid";
   if (const ModelDescriptor* builtin = find_builtin_model(model)) {
     for (const auto& [own, schema] : builtin->schema["generators"].items())

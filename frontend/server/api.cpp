@@ -123,7 +123,7 @@ void Api::handle(Request request, const std::shared_ptr<HttpSession>& session) {
     case RouteId::kCluster:
       return reply.json(200, mirror_.cluster());
     case RouteId::kModels:
-      return reply.json(200, models_document());
+      return reply.json(200, models_document(mirror_.cluster()));
     case RouteId::kOpenApi:
       return reply.json(200, openapi_document());
     case RouteId::kHealth:

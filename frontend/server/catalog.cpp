@@ -204,8 +204,11 @@ json build_openapi_document() {
 
 }  // namespace
 
-const nlohmann::json& models_document() {
-  static const json document = build_models_document();
+nlohmann::json models_document(const nlohmann::json& cluster) {
+  static const json builtin = build_models_document();
+  json document = builtin;
+  if (const auto offered = cluster.find("models"); offered != cluster.end() && offered->is_array())
+    for (const json& model : *offered) document["models"].push_back(model);
   return document;
 }
 

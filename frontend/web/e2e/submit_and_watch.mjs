@@ -2,7 +2,8 @@
 // chromium: submit a small job through the form (after a refused bad field) to a cluster with
 // no worker yet, lose the server while the job waits (the page reconnects by itself), then let
 // a worker in, reload mid-way without losing the picture, follow the live view to "succeeded",
-// read the selected system and save a screenshot. Exits non-zero with a message on failure.
+// read the selected system and save a screenshot; then run a job on a user's model (a C model
+// process the node offers) with systems from the form's grid. Exits non-zero with a message on failure.
 // The script asks the test harness for the server restart and the worker by creating files in
 // CONTROL_DIR: "restart-web" (the harness restarts simsel-web on the same port) and
 // "start-node" (the harness starts simsel-node).
@@ -107,6 +108,31 @@ try {
   await page.waitForFunction(() => document.querySelector('[data-testid="job-state"]')?.textContent === "succeeded");
   const example = (await page.textContent('[data-testid="selected-index"]')).trim();
   check(example === "#0", `the example job selected ${example}, not #0`);
+
+  // A user's model (normal_c, a C model process the node's config offers) is in the model list
+  // once its node is up; its systems come from a grid over its parameters: mu 0, 0.5, 1 with
+  // sigma 1. The largest mean, mu = 1, is selected.
+  await page.goto(`${baseUrl}/#/jobs`);
+  await page.goto(`${baseUrl}/#/submit`);
+  await page.waitForSelector('#model option[value="normal_c"]', { state: "attached" });
+  const label = await page.textContent('#model option[value="normal_c"]');
+  check(label === "normal_c (process)", `model option "${label}"`);
+  await page.selectOption("#model", "normal_c");
+  await page.selectOption("#procedure", "kn");
+  await page.selectOption("#generator", "grid");
+  await page.fill("#grid-mu-min", "0");
+  await page.fill("#grid-mu-max", "1");
+  await page.click("#submit-job");
+  const stepError = await page.textContent('[data-error-for="grid:mu"]');
+  check(stepError === "give a step for a range of numbers", `no grid error next to mu: "${stepError}"`);
+  await page.fill("#grid-mu-step", "0.5");
+  await page.fill("#grid-sigma-min", "1");
+  await page.fill("#f-field-delta", "0.2");
+  await page.click("#submit-job");
+  await page.waitForURL((url) => /#\/jobs\/\d+$/.test(url.hash) && !url.hash.endsWith(`/${jobId}`));
+  await page.waitForFunction(() => document.querySelector('[data-testid="job-state"]')?.textContent === "succeeded");
+  const ownParams = await page.textContent('[data-testid="selected-params"]');
+  check(/mu=1, sigma=1/.test(ownParams), `normal_c selected "${ownParams}"`);
   check(pageErrors.length === 0, `errors in the page: ${pageErrors.join("; ")}`);
   console.log(`page end-to-end: job ${jobId} succeeded, selected ${selected}; screenshot ${screenshot}`);
 } finally {

@@ -5,7 +5,7 @@
 
 import { api } from "./api.js";
 import { clear, el } from "./dom.js";
-import { buildSpec, serverErrorsByField } from "./validate.js";
+import { GRID, GRID_HELP, buildSpec, gridParams, serverErrorsByField } from "./validate.js";
 
 // The example job: ten normal systems in the slippage configuration; system 0 is the best.
 export const EXAMPLE_JOB = {
@@ -22,9 +22,11 @@ function describe(schema) {
 }
 
 // The form key of a spec path: "systems.k" -> "gen:k", "params.budget" -> "param:budget",
-// "systems.list" -> "table", "delta" -> "field:delta".
+// "systems.list" -> "table", "systems.grid.mu" -> "grid:mu", "delta" -> "field:delta".
 function formKey(path) {
   if (path === "systems.list") return "table";
+  if (path.startsWith("systems.grid.")) return `grid:${path.slice(13)}`;
+  if (path === "systems.constraints") return "grid-constraints";
   if (path.startsWith("systems.")) return `gen:${path.slice(8)}`;
   if (path.startsWith("params.")) return `param:${path.slice(7)}`;
   return `field:${path}`;
@@ -32,6 +34,8 @@ function formKey(path) {
 
 function specPath(key) {
   if (key === "table") return "systems.list";
+  if (key.startsWith("grid:")) return `systems.grid.${key.slice(5)}`;
+  if (key === "grid-constraints") return "systems.constraints";
   if (key.startsWith("gen:")) return `systems.${key.slice(4)}`;
   if (key.startsWith("param:")) return `params.${key.slice(6)}`;
   return key.slice(6);
@@ -89,24 +93,28 @@ export class SubmitView {
     this.catalog = null;
   }
 
+  // Loads the catalog each time: the models users bring come and go with the nodes offering
+  // them. The form is redrawn only when the list of models changed.
   async show() {
-    if (!this.catalog) {
-      clear(this.root).append(el("p", { class: "muted" }, "Loading models…"));
-      try {
-        this.catalog = await api.models();
-      } catch (e) {
-        clear(this.root).append(el("p", { class: "form-error" }, `Cannot load the models: ${e.message}`));
-        return;
-      }
-      this.render();
+    if (!this.catalog) clear(this.root).append(el("p", { class: "muted" }, "Loading models…"));
+    let catalog;
+    try {
+      catalog = await api.models();
+    } catch (e) {
+      if (!this.catalog) clear(this.root).append(el("p", { class: "form-error" }, `Cannot load the models: ${e.message}`));
+      return;
     }
+    const names = (c) => JSON.stringify(c.models.map((m) => [m.name, m.kind, m.schema]));
+    if (this.catalog && names(this.catalog) === names(catalog)) return;
+    this.catalog = catalog;
+    this.render();
   }
 
   render() {
     const catalog = this.catalog;
     this.form = { inputs: new Map(), errors: new Map() };
     this.modelSelect = el("select", { id: "model", dataset: { path: "model" }, onchange: () => this.renderModel() },
-      catalog.models.map((m) => el("option", { value: m.name }, m.name)));
+      catalog.models.map((m) => el("option", { value: m.name }, m.kind && m.kind !== "built-in" ? `${m.name} (${m.kind})` : m.name)));
     this.procedureSelect = el("select", { id: "procedure", dataset: { path: "procedure" }, onchange: () => this.renderProcedure() },
       catalog.procedures.map((p) => el("option", { value: p.name }, p.name)));
     this.modelPart = el("div");
@@ -139,10 +147,10 @@ export class SubmitView {
     const model = this.model();
     document.getElementById("model-help").textContent = model.description || "";
     forget(this.form, "gen:");
-    const generators = Object.entries(model.schema.generators || {});
+    const generators = [...Object.keys(model.schema.generators || {}), GRID];
     const paramNames = Object.keys(model.schema.params || {});
     this.generatorSelect = el("select", { id: "generator", onchange: () => this.renderGenerator() },
-      generators.map(([name]) => el("option", { value: name }, name)));
+      generators.map((name) => el("option", { value: name }, name)));
     this.generatorPart = el("div");
     this.table = el("textarea", { id: "systems-table", dataset: { path: "systems.list" },
       placeholder: `${paramNames.join(",")}\n${paramNames.map(() => "…").join(",")}` });
@@ -172,11 +180,45 @@ export class SubmitView {
   source() { return this.root.querySelector("input[name=systems-source]:checked").value; }
 
   renderGenerator() {
+    forget(this.form, "grid");
+    if (this.generatorSelect.value === GRID) return this.renderGrid();
     const generator = (this.model().schema.generators || {})[this.generatorSelect.value] || { params: {} };
     document.getElementById("generator-help").textContent = generator.help || "";
     forget(this.form, "gen:");
     this.generatorPart.replaceChildren(...Object.entries(generator.params || {})
       .map(([name, schema]) => field(this.form, `gen:${name}`, name, schema)));
+  }
+
+  // The grid: min, max and step for each numeric parameter, and linear constraints.
+  renderGrid() {
+    document.getElementById("generator-help").textContent = GRID_HELP;
+    forget(this.form, "gen:");
+    this.gridInputs = {};
+    const rows = gridParams(this.model().schema.params || {}).map(([name, schema]) => {
+      const id = (key) => `grid-${name.replace(/[^\w]/g, "-")}-${key}`;
+      const inputs = Object.fromEntries(["min", "max", "step"].map((key) => [key,
+        el("input", { type: "text", id: id(key), inputmode: "decimal", "aria-label": `${name} ${key}`,
+          placeholder: key === "min" && schema.default !== undefined ? String(schema.default) : key })]));
+      this.gridInputs[name] = inputs;
+      const error = el("div", { class: "field-error", dataset: { errorFor: `grid:${name}` } });
+      this.form.errors.set(`grid:${name}`, { input: inputs.min, error });
+      return el("div", { class: "field" }, el("label", { for: id("min") }, name),
+        el("div", { class: "grid-range" }, inputs.min, inputs.max, inputs.step),
+        el("div", { class: "help" }, describe(schema)), error);
+    });
+    this.gridConstraints = el("textarea", { id: "grid-constraints", placeholder: "r1 + r2 + r3 == 20" });
+    const constraintsError = el("div", { class: "field-error", dataset: { errorFor: "grid-constraints" } });
+    this.form.errors.set("grid-constraints", { input: this.gridConstraints, error: constraintsError });
+    this.generatorPart.replaceChildren(...rows, el("div", { class: "field" },
+      el("label", { for: "grid-constraints" }, "constraints"), this.gridConstraints,
+      el("div", { class: "help" }, "One per line, linear in the parameters; ==, <=, >=, < or >."), constraintsError));
+  }
+
+  gridValues() {
+    if (this.generatorSelect.value !== GRID) return undefined;
+    const params = Object.fromEntries(Object.entries(this.gridInputs).map(([name, inputs]) =>
+      [name, Object.fromEntries(Object.entries(inputs).map(([key, input]) => [key, input.value]))]));
+    return { params, constraints: this.gridConstraints.value };
   }
 
   renderProcedure() {
@@ -192,7 +234,8 @@ export class SubmitView {
     return {
       model: this.modelSelect.value, procedure: this.procedureSelect.value,
       fields: readInputs(this.form, "field:"), procedureParams: readInputs(this.form, "param:"),
-      systems: { source: this.source(), generator: this.generatorSelect.value, params: readInputs(this.form, "gen:"), table: this.table.value },
+      systems: { source: this.source(), generator: this.generatorSelect.value, params: readInputs(this.form, "gen:"),
+        table: this.table.value, grid: this.gridValues() },
     };
   }
 

@@ -65,7 +65,10 @@ export function parseSystemsTable(text) {
 export function checkSystems(list, paramSchemas) {
   for (let i = 0; i < list.length; i++) {
     for (const [name, schema] of Object.entries(paramSchemas)) {
-      if (!(name in list[i])) return `system ${i + 1}: missing ${name}`;
+      if (!(name in list[i])) {
+        if (schema.default !== undefined) continue;  // the model's default applies
+        return `system ${i + 1}: missing ${name}`;
+      }
       const read = readField({ ...schema, required: true }, String(list[i][name]));
       if (read.error) return `system ${i + 1}: ${name} ${read.error}`;
       list[i][name] = read.value;
@@ -85,7 +88,8 @@ function setPath(object, path, value) {
 
 // Builds the job spec from the form's raw values:
 //   form = {model, procedure, fields: {path: raw}, procedureParams: {name: raw},
-//           systems: {source: "generator"|"table", generator, params: {name: raw}, table}}
+//           systems: {source: "generator"|"table", generator, params: {name: raw}, table,
+//                     grid: {params: {name: {min, max, step}}, constraints: text}}}
 // and the catalog of GET /api/models. Returns {spec, errors}: errors maps a field path
 // ("delta", "params.budget", "systems.k", "systems.list") to a message; spec is complete
 // only when errors is empty.
@@ -115,6 +119,12 @@ function buildSystems(systems, schema, spec, errors, read) {
     const problem = table.error || checkSystems(table.list, schema.params || {});
     if (problem) errors["systems.list"] = problem;
     else spec.systems = { list: table.list };
+    return;
+  }
+  if (systems.generator === GRID) {
+    const grid = buildGrid(systems.grid || {}, schema.params || {});
+    if (grid.errors) Object.assign(errors, grid.errors);
+    else spec.systems = grid.systems;
     return;
   }
   const generator = (schema.generators || {})[systems.generator];
@@ -150,4 +160,50 @@ function longestKnownPrefix(path, knownPaths) {
     if (matches && (!best || known.length > best.length)) best = known;
   }
   return best;
+}
+
+// The generator every model has: a grid over its numeric parameters (docs/JOBSPEC.md).
+export const GRID = "grid";
+export const GRID_HELP = "Every combination of the parameters' values from min to max by step " +
+  "(a single value: min alone), kept where every constraint holds (one per line, linear: r1 + r2 + r3 == 20).";
+
+// The numeric parameters a grid can range over (string parameters cannot).
+export function gridParams(paramSchemas) {
+  return Object.entries(paramSchemas).filter(([, schema]) => schema.type !== "string");
+}
+
+// Reads the grid form: {params: {name: {min, max, step}}, constraints: text}. Returns
+// {systems} (the spec's `systems`) or {errors} keyed "systems.grid.NAME" or "systems.constraints".
+export function buildGrid(grid, paramSchemas) {
+  const errors = {}, params = [];
+  for (const [name, schema] of gridParams(paramSchemas)) {
+    const raw = (grid.params || {})[name] || {};
+    const path = `systems.grid.${name}`;
+    const parts = {};
+    for (const key of ["min", "max", "step"]) {
+      const text = String(raw[key] ?? "").trim();
+      if (text === "") continue;
+      const read = readField(key === "step" ? { type: schema.type, exclusiveMinimum: 0 } : schema, text);
+      if (read.error) { errors[path] = `${key} ${read.error}`; break; }
+      parts[key] = read.value;
+    }
+    if (errors[path]) continue;
+    if (parts.min === undefined) {
+      if (parts.max !== undefined || parts.step !== undefined) errors[path] = "give min (alone for a single value)";
+      else if (schema.default === undefined) errors[path] = "required: give min (and max and step for a range)";
+      continue;  // left to the model's default
+    }
+    const max = parts.max ?? parts.min;
+    if (max < parts.min) { errors[path] = "max must be >= min"; continue; }
+    const step = parts.step ?? (schema.type === "integer" || max === parts.min ? 1 : undefined);
+    if (step === undefined) { errors[path] = "give a step for a range of numbers"; continue; }
+    params.push({ name, min: parts.min, max, step, type: schema.type === "integer" ? "integer" : "number" });
+  }
+  if (params.length === 0 && Object.keys(errors).length === 0)
+    errors["systems.grid"] = "give at least one parameter's values";
+  const constraints = String(grid.constraints || "").split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  if (Object.keys(errors).length) return { errors };
+  const systems = { generator: GRID, params };
+  if (constraints.length) systems.constraints = constraints;
+  return { systems };
 }

@@ -1,7 +1,7 @@
 // Tests of js/validate.js: fields by schema, tables of systems, the spec, server errors.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildSpec, parseSystemsTable, readField, serverErrorsByField } from "../js/validate.js";
+import { buildGrid, buildSpec, parseSystemsTable, readField, serverErrorsByField } from "../js/validate.js";
 
 const catalog = {
   models: [{ name: "normal", schema: {
@@ -68,4 +68,29 @@ test("server errors go next to the field their path names", () => {
   const { fields, general } = serverErrorsByField(message, ["delta", "systems.k", "systems.list"]);
   assert.deepEqual(fields, { "systems.k": ["must be an integer >= 2"], "systems.list": ["must be a number"], delta: ["must be > 0"] });
   assert.deepEqual(general, ["something odd"]);
+});
+
+test("a grid over any model's parameters: ranges, single values, defaults, constraints", () => {
+  const params = { r1: { type: "integer", minimum: 1 }, rate: { type: "number", exclusiveMinimum: 0 },
+    cost: { type: "number", default: 4 }, label: { type: "string", default: "x" } };
+  const { systems } = buildGrid({ params: { r1: { min: "1", max: "5" }, rate: { min: "0.5", max: "1.5", step: "0.25" } },
+    constraints: "r1 + rate <= 5\n\n" }, params);
+  assert.deepEqual(systems, { generator: "grid", params: [
+    { name: "r1", min: 1, max: 5, step: 1, type: "integer" },
+    { name: "rate", min: 0.5, max: 1.5, step: 0.25, type: "number" }], constraints: ["r1 + rate <= 5"] });
+  assert.deepEqual(buildGrid({ params: { r1: { min: "2" }, rate: { min: "1" } } }, params).systems.params,
+    [{ name: "r1", min: 2, max: 2, step: 1, type: "integer" }, { name: "rate", min: 1, max: 1, step: 1, type: "number" }]);
+  assert.deepEqual(buildGrid({ params: { rate: { min: "1", max: "2" } } }, params).errors,
+    { "systems.grid.r1": "required: give min (and max and step for a range)", "systems.grid.rate": "give a step for a range of numbers" });
+  assert.deepEqual(buildGrid({ params: { r1: { min: "0" }, rate: { min: "1", max: "0.5", step: "0.1" } } }, params).errors,
+    { "systems.grid.r1": "min must be >= 1", "systems.grid.rate": "max must be >= min" });
+});
+
+test("a table may leave out a parameter that has a default", () => {
+  const withDefault = { models: [{ name: "m", schema: { params: { mu: { type: "number" }, sigma: { type: "number", default: 1 } } } }],
+    procedures: catalog.procedures, fields: {} };
+  const { spec, errors } = buildSpec({ model: "m", procedure: "kn", fields: {},
+    systems: { source: "table", table: "mu\n1\n2" } }, withDefault);
+  assert.deepEqual(errors, {});
+  assert.deepEqual(spec.systems, { list: [{ mu: 1 }, { mu: 2 }] });
 });

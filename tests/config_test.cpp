@@ -91,3 +91,43 @@ TEST_CASE("the web section: defaults, overrides, and errors with file:line", "[c
   REQUIRE_FALSE(range.ok());
   CHECK(range.error().message == "w.toml:2:8: web.port: must be between 0 and 65535");
 }
+
+TEST_CASE("node.models: process and plugin models, paths relative to the config file",
+          "[config][models]") {
+  auto config = parse_config(R"([[node.models]]
+name = "mm1"
+command = ["/usr/bin/python3", "examples/models/mm1_queue.py"]
+directory = ".."
+timeout_s = 5
+[[node.models]]
+name = "fast"
+plugin = "lib/libfast.so"
+)",
+                             "/etc/simsel/node.toml");
+  REQUIRE(config.ok());
+  REQUIRE(config->node.models.size() == 2);
+  const ModelConfig& mm1 = config->node.models[0];
+  CHECK(mm1.command == std::vector<std::string>{"/usr/bin/python3", "examples/models/mm1_queue.py"});
+  CHECK(mm1.directory == "/etc");
+  CHECK(mm1.timeout_s == 5);
+  CHECK(config->node.models[1].plugin == "/etc/simsel/lib/libfast.so");
+  CHECK(config->node.models[1].timeout_s == 60);
+}
+
+TEST_CASE("malformed: node.models entries name what is wrong", "[config][models][malformed]") {
+  const auto error = [](const char* text) {
+    auto config = parse_config(text, "n.toml");
+    return config ? std::string("(accepted)") : config.error().message;
+  };
+  CHECK_THAT(error("[[node.models]]\nname = \"x\"\n"),
+             Catch::Contains("node.models[0]: give either command (an argument vector) or plugin"));
+  CHECK_THAT(error("[[node.models]]\nname = \"x\"\ncommand = [\"a\"]\nplugin = \"b.so\"\n"),
+             Catch::Contains("give either command"));
+  CHECK_THAT(error("[[node.models]]\ncommand = [\"a\"]\n"), Catch::Contains("name: required"));
+  CHECK_THAT(error("[[node.models]]\nname = \"a b\"\ncommand = [\"a\"]\n"),
+             Catch::Contains("'a b' is not a model name"));
+  CHECK_THAT(error("[[node.models]]\nname = \"x\"\ncommand = [\"a\"]\ntimeout = 3\n"),
+             Catch::Contains("node.models[0].timeout: unknown key"));
+  CHECK_THAT(error("[[node.models]]\nname = \"x\"\ncommand = \"python3 m.py\"\n"),
+             Catch::Contains("node.models[0].command"));
+}

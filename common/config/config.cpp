@@ -2,6 +2,8 @@
 // whatever is left over is reported as unknown, with its position in the file.
 #include "common/config/config.h"
 
+#include "common/models/model_descriptor.h"
+
 #include <toml++/toml.h>
 
 #include <fstream>
@@ -159,6 +161,17 @@ void read_node_model(std::string_view source_name, const toml::table& table, std
     keys.report("give either command (an argument vector) or plugin (a shared library path)");
   if (!model.plugin.empty() && !model.directory.empty())
     keys.report("directory: only for a command");
+  if (model.name.size() > 0 && !is_valid_model_name(model.name))
+    keys.report("name: '" + model.name + "' is not a model name (1-64 letters, digits, _ - .)");
+  // A relative directory or plugin path is the config file's business, not the node's cwd's.
+  const std::filesystem::path base = std::filesystem::path(source_name).parent_path();
+  for (std::string* path : {&model.directory, &model.plugin})
+    if (!path->empty() && std::filesystem::path(*path).is_relative()) {
+      std::filesystem::path resolved = (base / *path).lexically_normal();
+      if (resolved.filename().empty() && resolved.has_relative_path())
+        resolved = resolved.parent_path();  // "/etc/simsel/.." is "/etc/", shown as "/etc"
+      *path = resolved.string();
+    }
   keys.leave();
   node.models.push_back(std::move(model));
 }

@@ -31,8 +31,9 @@ struct BrokerConfig {
 struct ModelConfig {
   std::string name;                  // must equal the name the model gives in its HELLO
   std::vector<std::string> command;  // a process model: its argument vector, run without a shell
-  std::string plugin;                // a plugin model: the path of its shared library
-  std::string directory;             // the process's working directory; empty: the node's
+  std::string plugin;     // a plugin model: its shared library (relative: to the config file)
+  std::string directory;  // the process's working directory (relative: to the config file's
+                          // directory); empty: the node's
   std::uint32_t timeout_s = 60;      // a RUN unanswered this long: the process is killed
 };
 

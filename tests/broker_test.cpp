@@ -350,3 +350,47 @@ TEST_CASE("RESULTS gives per-system statistics of live and ended jobs, also afte
   REQUIRE(status.ok());
   CHECK(status.value()["spec"]["seed"] == 4);
 }
+
+TEST_CASE("a worker describing a known model differently gets none of its tasks", "[broker]") {
+  TempDir dir("mismatch");
+  zmq::context_t context;
+  LocalCluster cluster(context, test_config(Transport::kTcp, 1, dir.path));
+  auto described = [](const char* help) {
+    ModelDescriptor model;
+    model.name = "echo";
+    model.kind = "process";
+    model.schema = {{"params", {{"x", {{"type", "number"}, {"help", help}}}}}};
+    return model;
+  };
+  auto join = [&](zmq::socket_t& worker, const char* name, const char* help) {
+    worker.set(zmq::sockopt::linger, 0);
+    worker.connect(cluster.worker_endpoint());
+    worker.send(zmq::buffer(protocol::encode(protocol::Ready{name, 1, {described(help)}})),
+                zmq::send_flags::none);
+  };
+  BrokerClient client(context, cluster.client_endpoint());
+  auto cluster_with_workers = [&](std::size_t count) {  // once `count` READY messages are handled
+    nlohmann::json cluster_doc;
+    for (int i = 0; i < 100 && cluster_doc["workers"].size() != count; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      auto snapshot = client.request("SNAPSHOT", nlohmann::json::object());
+      REQUIRE(snapshot.ok());
+      cluster_doc = snapshot.value()["cluster"];
+    }
+    return cluster_doc;
+  };
+  zmq::socket_t first(context, zmq::socket_type::dealer), second(context, zmq::socket_type::dealer);
+  join(first, "first", "the version the broker learns");
+  cluster_with_workers(2);  // the cluster's own node and the first
+  join(second, "second", "another version of the model");
+  const nlohmann::json cluster_doc = cluster_with_workers(3);
+  REQUIRE(cluster_doc["workers"].size() == 3);
+  for (const auto& worker : cluster_doc["workers"]) {
+    if (worker["name"] == "first") CHECK(worker["models"] == nlohmann::json::array({"echo"}));
+    if (worker["name"] == "second") CHECK(worker["models"].empty());
+  }
+  REQUIRE(cluster_doc["models"].size() == 1);
+  CHECK(cluster_doc["models"][0]["workers"] == 1);
+  CHECK(cluster_doc["models"][0]["schema"]["params"]["x"]["help"] ==
+        "the version the broker learns");
+}

@@ -130,4 +130,9 @@ TEST_CASE("malformed: node.models entries name what is wrong", "[config][models]
              Catch::Contains("node.models[0].timeout: unknown key"));
   CHECK_THAT(error("[[node.models]]\nname = \"x\"\ncommand = \"python3 m.py\"\n"),
              Catch::Contains("node.models[0].command"));
+  CHECK_THAT(error("[[node.models]]\nname = \"tp\"\ncommand = [\"a\"]\n"),
+             Catch::Contains("node.models[0]: name: 'tp' is a built-in model's name"));
+  CHECK_THAT(error("[[node.models]]\nname = \"x\"\ncommand = [\"a\"]\n"
+                   "[[node.models]]\nname = \"x\"\nplugin = \"x.so\"\n"),
+             Catch::Contains("node.models[1]: name: 'x' is already offered"));
 }

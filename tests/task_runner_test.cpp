@@ -2,7 +2,13 @@
 // plugin_model.h) against real model processes and a real plugin: the Python flow line gives the
 // built-in tp's outputs replication by replication; a replication's output does not depend on
 // how tasks batch it; the C process and the plugin agree, defaults included; a model's refusal
-// fails the task but not the process; a failed start is explained.
+// fails the task but not the process; a failed start, or a plugin breaking its ABI, is explained.
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <stop_token>
+#include <thread>
+
 #include <catch2/catch.hpp>
 
 #include "common/protocol/messages.h"
@@ -23,6 +29,17 @@ ModelConfig python_model(const std::string& name, const std::string& script,
   config.command = {"/usr/bin/python3", kSource + "/" + script};
   config.command.insert(config.command.end(), args.begin(), args.end());
   return config;
+}
+
+// The example C model process and the example plugin: one model, two ways.
+std::vector<ModelConfig> normal_c_and_plugin() {
+  ModelConfig process;
+  process.name = "normal_c";
+  process.command = {kBuild + "/examples/models/normal_model"};
+  ModelConfig plugin;
+  plugin.name = "normal_plugin";
+  plugin.plugin = kBuild + "/examples/models/libsimsel_normal_plugin.so";
+  return {process, plugin};
 }
 
 struct Models {
@@ -102,13 +119,7 @@ TEST_CASE("a replication's output does not depend on how tasks batch it (two gen
 
 TEST_CASE("the C model process and the plugin agree, the plugin filling defaults",
           "[models][plugin]") {
-  ModelConfig process;
-  process.name = "normal_c";
-  process.command = {kBuild + "/examples/models/normal_model"};
-  ModelConfig plugin;
-  plugin.name = "normal_plugin";
-  plugin.plugin = kBuild + "/examples/models/libsimsel_normal_plugin.so";
-  const Models models({process, plugin});
+  const Models models(normal_c_and_plugin());
   REQUIRE(models.external.size() == 2);
   CHECK(models.external[1]->descriptor.kind == "plugin");
   const json systems = {{"list", {{{"mu", 1.0}}, {{"mu", 0.0}, {"sigma", 3.0}}}}};
@@ -125,6 +136,21 @@ TEST_CASE("the C model process and the plugin agree, the plugin filling defaults
   double mean = 0;
   for (int k = 0; k < 50; ++k) mean += from_plugin[k] / 50;
   CHECK(std::abs(mean - 1.0) < 0.5);
+}
+
+TEST_CASE("a task too large for one RUN goes as several, outputs unchanged", "[models][plugin]") {
+  const Models models(normal_c_and_plugin());
+  REQUIRE(models.external.size() == 2);
+  const json systems = {{"list", {{{"mu", 1.0}}, {{"mu", 2.0}}}}};
+  // 4.5 RUNs' worth of replications in two entries (one RUN of them would exceed the 64 MiB
+  // frame limit): the second entry is split across RUNs.
+  const std::uint32_t per_run = TaskRunner::kMaxRunStateWords / 6;
+  const auto t = task({0, 1}, {5, 0}, {per_run / 2, 4 * per_run});
+  TaskRunner runner;
+  const auto from_process = run(runner, *models.job("normal_c", systems), t);
+  const auto from_plugin = run(runner, *models.job("normal_plugin", systems), t);
+  REQUIRE(from_process.size() == t.replication_count());
+  CHECK(from_process == from_plugin);
 }
 
 TEST_CASE("a model's ERROR fails the task; the process keeps serving", "[models][process]") {
@@ -180,4 +206,94 @@ TEST_CASE("models that cannot be offered are left out with their reason", "[mode
   CHECK(models.external.empty());
   const auto job = models.job("nowhere", {{"list", {{{"mu", 1.0}}}}});
   CHECK(job->error == "this node does not run model 'nowhere'");
+}
+
+TEST_CASE("a plugin breaking its ABI is refused at load, naming what it broke",
+          "[models][plugin]") {
+  ModelConfig config;
+  config.name = "misbehaving_plugin";
+  config.plugin = kBuild + "/tests/libmisbehaving_plugin.so";
+  const std::string who = "plugin 'misbehaving_plugin' (" + config.plugin + "): ";
+  const auto refusal = [&](const char* behaviour) {
+    ::setenv("SIMSEL_MISBEHAVING_PLUGIN", behaviour, 1);
+    auto plugin = PluginModel::load(config);
+    ::unsetenv("SIMSEL_MISBEHAVING_PLUGIN");
+    REQUIRE_FALSE(plugin.ok());
+    return plugin.error().message;
+  };
+  CHECK(refusal("unknown") == who + "simsel_model_plugin_v1 returned NULL");
+  CHECK(refusal("abi") == who + "ABI version 99, this node loads 1");
+  CHECK(refusal("not_object") == who + "describe_json is not a JSON object");
+  CHECK(refusal("not_json") == who + "describe_json is not a JSON object");
+  CHECK(refusal("protocol_string") == who + "describe_json.protocol must be 1");
+  CHECK(refusal("no_simulate") == who + "describe_json and simulate must be set");
+  CHECK_THAT(refusal("count_mismatch"), Catch::Contains("param_names must list the 1 parameters"));
+  CHECK_THAT(refusal("no_names"), Catch::Contains("param_names must list the 1 parameters"));
+  CHECK(refusal("string_param") == who + "parameter 'x' is a string; plugins take numbers only");
+
+  ::setenv("SIMSEL_MISBEHAVING_PLUGIN", "fails", 1);
+  const Models models({config});
+  ::unsetenv("SIMSEL_MISBEHAVING_PLUGIN");
+  REQUIRE(models.external.size() == 1);
+  const auto job = models.job("misbehaving_plugin", {{"list", {{{"x", 1.0}}}}});
+  TaskRunner runner;
+  const auto failed = runner.run(*job, task({0}, {4}, {3}));
+  REQUIRE_FALSE(failed.ok());
+  CHECK_THAT(failed.error().message, Catch::Contains("bad luck in replication 4"));
+}
+
+TEST_CASE("a stopping node ends a model's RUN at once, not at its timeout", "[models][process]") {
+  ModelConfig hang = python_model("misbehaving_hang", "tests/models/misbehaving_model.py", {"hang"});
+  hang.timeout_s = 600;
+  const Models models({hang});
+  REQUIRE(models.external.size() == 1);
+  const auto job = models.job("misbehaving_hang", {{"list", {{{"mu", 1.0}}}}});
+  std::stop_source stop;
+  TaskRunner runner(stop.get_token());
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    stop.request_stop();
+  });
+  const auto started = std::chrono::steady_clock::now();
+  const auto stopped = runner.run(*job, task({0}, {0}, {1}));
+  const auto waited = std::chrono::steady_clock::now() - started;
+  stopper.join();
+  REQUIRE_FALSE(stopped.ok());
+  CHECK(stopped.error().code == protocol::kModelFailed);
+  CHECK_THAT(stopped.error().message,
+             Catch::StartsWith("model 'misbehaving_hang' was stopped during RUN: the node is "
+                               "stopping"));
+  CHECK(waited < std::chrono::seconds(60));  // a tenth of its timeout: not waited out
+}
+
+TEST_CASE("a killed model takes what it started with it (its process group)",
+          "[models][process]") {
+  const std::filesystem::path pid_file =
+      std::filesystem::temp_directory_path() / ("simsel-helper-" + std::to_string(::getpid()));
+  ModelConfig wrapped;  // a wrapper script that leaves a helper running, then hangs
+  wrapped.name = "misbehaving_hang";
+  wrapped.timeout_s = 1;
+  wrapped.command = {"/bin/sh", "-c",
+                     "sleep 600 & echo $! > " + pid_file.string() + "; exec /usr/bin/python3 " +
+                         kSource + "/tests/models/misbehaving_model.py hang"};
+  const Models models({wrapped});
+  REQUIRE(models.external.size() == 1);
+  const auto job = models.job("misbehaving_hang", {{"list", {{{"mu", 1.0}}}}});
+  std::ifstream in(pid_file);
+  pid_t helper = 0;
+  REQUIRE(in >> helper);
+  TaskRunner runner;
+  const auto timed_out = runner.run(*job, task({0}, {0}, {1}));
+  REQUIRE_FALSE(timed_out.ok());
+  CHECK_THAT(timed_out.error().message, Catch::Contains("within 1 s (timeout_s) and was killed"));
+  // Gone, or a zombie waiting for init: either way no longer running.
+  const auto running = [helper] {
+    std::ifstream stat("/proc/" + std::to_string(helper) + "/stat");
+    std::string pid, command, state;
+    return stat >> pid >> command >> state && state != "Z";
+  };
+  for (int i = 0; i < 100 && running(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  CHECK_FALSE(running());
+  std::filesystem::remove(pid_file);
 }

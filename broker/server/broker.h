@@ -71,7 +71,9 @@ class Broker {
   std::optional<protocol::Task> next_task_round_robin(const WorkerSession& worker,
                                                       std::uint64_t slots);
   const ModelDescriptor* model_descriptor(const std::string& name) const;
-  void learn_models(const WorkerSession& worker, std::vector<ModelDescriptor>& models);
+  std::set<std::string> accept_models(const std::string& worker_name,
+                                      const std::vector<ModelDescriptor>& models);
+  void bind_waiting_jobs(const WorkerSession& worker);
   void update_waiting();
   void tick();
   void publish_due(bool force_all);

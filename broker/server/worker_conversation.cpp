@@ -63,14 +63,14 @@ void Broker::on_ready(const std::string& identity, protocol::Ready& ready) {
   session.identity = identity;
   session.name = ready.name;
   session.slots = ready.slots;
-  for (const ModelDescriptor& model : ready.models) session.models.insert(model.name);
+  session.models = accept_models(ready.name, ready.models);
   session.credit_limit = ready.slots + config_.prefetch;
   session.last_heard = session.last_sent = steady();
   WorkerSession& added = workers_.add(std::move(session));
   spdlog::info("worker {} joined with {} slots and models {} (total {} slots on {} workers)",
                added.name, added.slots, fmt::join(added.models, ", "), workers_.total_slots(),
                workers_.size());
-  learn_models(added, ready.models);
+  bind_waiting_jobs(added);
 }
 
 const ModelDescriptor* Broker::model_descriptor(const std::string& name) const {
@@ -79,16 +79,31 @@ const ModelDescriptor* Broker::model_descriptor(const std::string& name) const {
   return offered == offered_models_.end() ? nullptr : &offered->second;
 }
 
-// Remembers the models a joining worker describes and binds the jobs that waited for them.
-void Broker::learn_models(const WorkerSession& worker, std::vector<ModelDescriptor>& models) {
-  for (ModelDescriptor& model : models) {
-    if (find_builtin_model(model.name) != nullptr) continue;  // described in common/models
-    const auto [known, added] = offered_models_.try_emplace(model.name, std::move(model));
-    if (!added && known->second.to_json() != model.to_json())
-      spdlog::warn("worker {} describes model {} differently from the worker that first offered "
-                   "it; jobs use the first description",
-                   worker.name, model.name);
+// The models a joining worker will be given tasks of. The first worker to offer a model defines
+// it for the broker's lifetime; a later worker describing it otherwise (another version of the
+// model, another schema) gets none of its tasks: outputs of two different models must never be
+// mixed in one job.
+std::set<std::string> Broker::accept_models(const std::string& worker_name,
+                                            const std::vector<ModelDescriptor>& models) {
+  std::set<std::string> accepted;
+  for (const ModelDescriptor& model : models) {
+    if (find_builtin_model(model.name) == nullptr) {  // built-ins are described in common/models
+      const auto [known, added] = offered_models_.try_emplace(model.name, model);
+      if (!added && known->second.to_json() != model.to_json()) {
+        spdlog::warn("worker {} describes model {} differently from the worker that first "
+                     "offered it; it gets no task of that model. First: {}; this worker: {}",
+                     worker_name, model.name, known->second.to_json().dump(),
+                     model.to_json().dump());
+        continue;
+      }
+    }
+    accepted.insert(model.name);
   }
+  return accepted;
+}
+
+// Binds the jobs that waited for a model the joining worker offers.
+void Broker::bind_waiting_jobs(const WorkerSession& worker) {
   const double wall = now();
   std::vector<std::uint64_t> ended;
   for (auto& [id, job] : jobs_) {

@@ -2,6 +2,7 @@
 // whatever is left over is reported as unknown, with its position in the file.
 #include "common/config/config.h"
 
+#include "common/models/model_catalog.h"
 #include "common/models/model_descriptor.h"
 
 #include <toml++/toml.h>
@@ -163,6 +164,11 @@ void read_node_model(std::string_view source_name, const toml::table& table, std
     keys.report("directory: only for a command");
   if (model.name.size() > 0 && !is_valid_model_name(model.name))
     keys.report("name: '" + model.name + "' is not a model name (1-64 letters, digits, _ - .)");
+  if (find_builtin_model(model.name) != nullptr)
+    keys.report("name: '" + model.name + "' is a built-in model's name; choose another");
+  for (const ModelConfig& earlier : node.models)
+    if (earlier.name == model.name && !model.name.empty())
+      keys.report("name: '" + model.name + "' is already offered by an earlier [[node.models]]");
   // A relative directory or plugin path is the config file's business, not the node's cwd's.
   const std::filesystem::path base = std::filesystem::path(source_name).parent_path();
   for (std::string* path : {&model.directory, &model.plugin})

@@ -23,6 +23,7 @@ namespace {
 constexpr double kMaxCandidates = 1e7;  // assignments of the parameters before F tried, at most
 constexpr std::uint64_t kMaxRows = 1u << 24;
 constexpr double kTolerance = 1e-9;     // relative, for grids of real numbers
+constexpr double kMaxSteps = 1e15;      // per parameter: step counts stay exact in a double
 
 bool integral(double x) { return std::isfinite(x) && std::floor(x) == x; }
 
@@ -287,6 +288,8 @@ Result<GridParam> read_grid_param(const nlohmann::json& item, const std::string&
   }
   if (std::fabs(p.min) > 9e15 || std::fabs(p.max) > 9e15)
     return field_error(path, "min and max must lie within +-9e15");
+  if (!((p.max - p.min) / p.step <= kMaxSteps))  // also catches an overflow to infinity
+    return field_error(path, "(max - min) / step must be at most 10^15 steps");
   return p;
 }
 

@@ -1,9 +1,9 @@
-// See list_systems.h. The numbers of every entry are laid out once in a dense row-major table,
-// so numbers() is a copy, not a lookup by name.
+// See list_systems.h. numbers() looks each name up in the entry (a few map lookups per system
+// per task, nothing next to a replication) rather than keeping a dense systems x names table,
+// whose size a list with many distinct keys would make quadratic in the spec's.
 #include "common/models/list_systems.h"
 
 #include <algorithm>
-#include <cmath>
 #include <limits>
 #include <set>
 
@@ -16,32 +16,27 @@ class ListSystems final : public SystemSet {
  public:
   ListSystems(nlohmann::json list, std::vector<std::string> names)
       : list_(std::move(list)), names_(std::move(names)) {
-    table_.assign(list_.size() * names_.size(), std::numeric_limits<double>::quiet_NaN());
-    for (std::size_t i = 0; i < list_.size(); ++i) {
-      for (std::size_t k = 0; k < names_.size(); ++k) {
-        const auto it = list_[i].find(names_[k]);
-        if (it == list_[i].end()) continue;
-        if (it->is_number())
-          table_[i * names_.size() + k] = it->get<double>();
-        else
-          all_numbers_ = false;
-      }
-    }
+    for (const auto& entry : list_)
+      for (const auto& [key, value] : entry.items())
+        if (!value.is_number()) all_numbers_ = false;
   }
 
   std::uint64_t size() const override { return list_.size(); }
   const std::vector<std::string>& param_names() const override { return names_; }
   nlohmann::json params(std::uint64_t i) const override { return list_[i]; }
   bool numbers(std::uint64_t i, std::span<double> out) const override {
-    std::copy_n(table_.begin() + static_cast<std::ptrdiff_t>(i * names_.size()), names_.size(),
-                out.begin());
+    const nlohmann::json& entry = list_[i];
+    for (std::size_t k = 0; k < names_.size(); ++k) {
+      const auto it = entry.find(names_[k]);
+      out[k] = it != entry.end() && it->is_number() ? it->get<double>()
+                                                     : std::numeric_limits<double>::quiet_NaN();
+    }
     return all_numbers_;
   }
 
  private:
   nlohmann::json list_;
   std::vector<std::string> names_;
-  std::vector<double> table_;  // list_.size() rows of names_.size() values
   bool all_numbers_ = true;
 };
 

@@ -68,7 +68,8 @@ std::string joined(const std::vector<std::string>& words) {
 
 }  // namespace
 
-Result<std::unique_ptr<ModelProcess>> ModelProcess::start(const ModelConfig& config) {
+Result<std::unique_ptr<ModelProcess>> ModelProcess::start(const ModelConfig& config,
+                                                         std::stop_token stop) {
   ignore_sigpipe_once();
   const std::string who = "model '" + config.name + "'";
   if (config.command.empty())
@@ -94,7 +95,10 @@ Result<std::unique_ptr<ModelProcess>> ModelProcess::start(const ModelConfig& con
   sigaddset(&defaults, SIGPIPE);
   posix_spawnattr_setsigdefault(&attributes, &defaults);
   posix_spawnattr_setsigmask(&attributes, &empty);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  // Its own process group: killing the group also kills what a wrapper script started.
+  posix_spawnattr_setpgroup(&attributes, 0);
+  posix_spawnattr_setflags(&attributes,
+                           POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
 
   std::vector<char*> argv;
   for (const auto& word : config.command) argv.push_back(const_cast<char*>(word.c_str()));
@@ -116,7 +120,7 @@ Result<std::unique_ptr<ModelProcess>> ModelProcess::start(const ModelConfig& con
                           std::strerror(spawned),
                       protocol::kModelFailed);
   }
-  std::unique_ptr<ModelProcess> process(new ModelProcess(config));
+  std::unique_ptr<ModelProcess> process(new ModelProcess(config, std::move(stop)));
   process->pid_ = pid;
   process->stdin_fd_ = in.write;
   process->stdout_fd_ = out.read;
@@ -148,6 +152,7 @@ ModelProcess::~ModelProcess() {
   while (std::chrono::steady_clock::now() < deadline) {
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      ::kill(-pid_, SIGKILL);  // what it started and left behind, if anything
       pid_ = -1;
       break;
     }
@@ -187,6 +192,11 @@ Result<std::string> ModelProcess::exchange(const std::string& frame, const char*
                     sample + "\") and was stopped");
       }
       if (stdout_buffer_.size() >= model_protocol::kLengthBytes + length) {
+        if (written < frame.size()) {
+          kill_and_reap();
+          return died("answered " + std::string(request) +
+                      " before reading all of it and was stopped");
+        }
         if (stdout_buffer_.size() > model_protocol::kLengthBytes + length) {
           kill_and_reap();
           return died("wrote more than one frame in answer to " + std::string(request) +
@@ -201,9 +211,13 @@ Result<std::string> ModelProcess::exchange(const std::string& frame, const char*
       return died("did not answer " + std::string(request) + " within " +
                   std::to_string(config_.timeout_s) + " s (timeout_s) and was killed");
     }
+    if (stop_.stop_requested()) {
+      kill_and_reap();
+      return died("was stopped during " + std::string(request) + ": the node is stopping");
+    }
     pollfd fds[3] = {{stdout_fd_, POLLIN, 0}, {stderr_fd_, POLLIN, 0}, {-1, POLLOUT, 0}};
     if (written < frame.size()) fds[2].fd = stdin_fd_;
-    const int timeout_ms = static_cast<int>(std::min(left * 1000.0, 1000.0)) + 1;
+    const int timeout_ms = static_cast<int>(std::min(left * 1000.0, 1.0 * kStopPollMs)) + 1;
     if (::poll(fds, 3, timeout_ms) < 0 && errno != EINTR) {
       kill_and_reap();
       return died(std::string("poll failed: ") + std::strerror(errno));
@@ -285,10 +299,8 @@ void ModelProcess::kill_and_reap() {
     while ((reaped = ::waitpid(pid_, &status, WNOHANG)) == 0 &&
            std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    if (reaped == 0) {
-      ::kill(pid_, SIGKILL);
-      reaped = ::waitpid(pid_, &status, 0);
-    }
+    ::kill(-pid_, SIGKILL);  // the group: the model if still running, and what it started
+    if (reaped == 0) reaped = ::waitpid(pid_, &status, 0);
     exit_status_ = reaped == pid_ ? status : -1;
     pid_ = -1;
   }

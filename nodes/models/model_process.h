@@ -11,6 +11,7 @@
 
 #include <deque>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -26,12 +27,17 @@ class ModelProcess {
   // Spawns config.command (no shell; PATH searched; in config.directory if set) and exchanges
   // HELLO. Errors, code protocol::kModelFailed: the command cannot be started; the process
   // exits, hangs past config.timeout_s or answers without a valid HELLO; its HELLO names
-  // another model than config.name.
-  static Result<std::unique_ptr<ModelProcess>> start(const ModelConfig& config);
+  // another model than config.name. Once `stop` is requested, an exchange under way ends
+  // within kStopPollMs: the process is killed and the exchange fails with kModelFailed (a node
+  // that stops must not wait out a model's timeout_s).
+  static Result<std::unique_ptr<ModelProcess>> start(const ModelConfig& config,
+                                                     std::stop_token stop = {});
+  static constexpr int kStopPollMs = 100;
 
   ModelProcess(const ModelProcess&) = delete;
   ModelProcess& operator=(const ModelProcess&) = delete;
-  // Closes stdin (the model's cue to exit), gives it a second, then SIGKILL; always reaps it.
+  // Closes stdin (the model's cue to exit), gives it a moment, then SIGKILLs its process group
+  // (so helpers it started go too); always reaps it.
   ~ModelProcess();
 
   const ModelDescriptor& descriptor() const { return descriptor_; }
@@ -48,7 +54,8 @@ class ModelProcess {
                                     std::size_t expected);
 
  private:
-  explicit ModelProcess(const ModelConfig& config) : config_(config) {}
+  ModelProcess(const ModelConfig& config, std::stop_token stop)
+      : config_(config), stop_(std::move(stop)) {}
 
   // Writes `frame` and reads one answer frame (its payload). On failure the process is dead.
   Result<std::string> exchange(const std::string& frame, const char* request);
@@ -63,6 +70,7 @@ class ModelProcess {
   std::string stderr_tail() const;
 
   ModelConfig config_;
+  std::stop_token stop_;
   ModelDescriptor descriptor_;
   pid_t pid_ = -1;
   int stdin_fd_ = -1;

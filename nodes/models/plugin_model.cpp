@@ -33,8 +33,8 @@ Result<std::unique_ptr<PluginModel>> PluginModel::load(const ModelConfig& config
   if (plugin->describe_json == nullptr || plugin->simulate == nullptr)
     return refuse("describe_json and simulate must be set");
   const auto hello = nlohmann::json::parse(plugin->describe_json, nullptr, false);
-  if (hello.is_discarded()) return refuse("describe_json is not JSON");
-  if (hello.value("protocol", 0) != model_protocol::kVersion)
+  if (!hello.is_object()) return refuse("describe_json is not a JSON object");
+  if (!hello.contains("protocol") || hello["protocol"] != model_protocol::kVersion)
     return refuse("describe_json.protocol must be " + std::to_string(model_protocol::kVersion));
   Result<ModelDescriptor> descriptor = descriptor_from_json(hello, "describe_json");
   if (!descriptor) return refuse(descriptor.error().message);

@@ -38,6 +38,7 @@ Node::~Node() {
     closing_ = true;
   }
   queue_ready_.notify_all();
+  stop_models_.request_stop();  // a model's RUN under way ends now, not at its timeout
   for (auto& thread : compute_threads_) thread.join();
 }
 
@@ -72,6 +73,7 @@ void Node::send(const protocol::WorkerMessage& message) {
 void Node::run() {
   zmq::socket_t results(context_, zmq::socket_type::pull);
   results.bind(results_endpoint_);
+  stop_models_ = std::stop_source();
   external_models_ = describe_external_models(config_.models);
   for (std::size_t i = 0; i < slots_; ++i)
     compute_threads_.emplace_back([this, i] { compute_loop(i); });
@@ -120,6 +122,7 @@ void Node::run() {
     queue_.clear();
   }
   queue_ready_.notify_all();
+  stop_models_.request_stop();  // a model's RUN under way ends now, not at its timeout
   for (auto& thread : compute_threads_) thread.join();
   compute_threads_.clear();
   spdlog::info("node {}: stopped", name_);
@@ -171,7 +174,7 @@ void Node::compute_loop(std::size_t) {
   zmq::socket_t results(context_, zmq::socket_type::push);
   results.set(zmq::sockopt::linger, 0);
   results.connect(results_endpoint_);
-  TaskRunner runner;
+  TaskRunner runner(stop_models_.get_token());
   while (auto work = take_work()) {
     const auto started = std::chrono::steady_clock::now();
     Result<std::vector<double>> values = runner.run(*work->job, work->task);

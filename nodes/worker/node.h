@@ -15,6 +15,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <stop_token>
 #include <thread>
 #include <vector>
 #include <zmq.hpp>
@@ -79,6 +80,7 @@ class Node {
   std::deque<Work> queue_;  // GUARDED_BY(queue_mutex_)
   bool closing_ = false;    // GUARDED_BY(queue_mutex_)
   std::vector<std::thread> compute_threads_;
+  std::stop_source stop_models_;
 };
 
 }  // namespace simsel

@@ -187,35 +187,61 @@ Result<std::vector<double>> TaskRunner::run_process(const JobContext& job,
   std::unique_ptr<ModelProcess>& process = processes_[model.config.name];
   if (!process || !process->alive()) {
     process.reset();
-    auto started = ModelProcess::start(model.config);
+    auto started = ModelProcess::start(model.config, stop_);
     if (!started) return started.error();
     process = std::move(started.value());
   }
-  const std::uint32_t generators = model.descriptor.streams;
-  std::vector<model_protocol::RunEntry> entries(task.systems.size());
+  // A task can hold millions of replications: it goes to the model as RUNs of at most
+  // kMaxRunStateWords state words each (an entry split across RUNs where it must), so no frame
+  // nears model_protocol::kMaxFrameBytes and the node never holds a whole task's states.
+  const std::uint64_t words_per_replication = 6ull * model.descriptor.streams;
+  const std::uint64_t replications_per_run =
+      std::max<std::uint64_t>(1, kMaxRunStateWords / words_per_replication);
+  std::vector<double> outputs;
+  outputs.reserve(task.replication_count());
+  std::vector<model_protocol::RunEntry> entries;
+  std::uint64_t in_run = 0;  // replications in `entries`
   StreamWalker walker(job.streams);
+  const auto send_run = [&]() -> Status {
+    Result<model_protocol::Reply> reply = process->run(task.job_id, entries, in_run);
+    if (!reply) return reply.error();
+    if (auto* error = std::get_if<model_protocol::ModelError>(&reply.value())) {
+      std::string where;
+      if (error->entry >= 0 && static_cast<std::size_t>(error->entry) < entries.size())
+        where = " (entry " + std::to_string(error->entry) + ": system " +
+                std::to_string(entries[error->entry].system) + ")";
+      return make_error("model '" + model.config.name + "' answered ERROR" + where + ": " +
+                            error->message,
+                        protocol::kInvalidSpec);
+    }
+    const auto& values = std::get<model_protocol::Outputs>(reply.value()).values;
+    outputs.insert(outputs.end(), values.begin(), values.end());
+    entries.clear();
+    in_run = 0;
+    return Ok{};
+  };
   for (std::size_t e = 0; e < task.systems.size(); ++e) {
-    model_protocol::RunEntry& entry = entries[e];
-    entry.system = task.systems[e];
-    entry.params = job.systems->params(entry.system);
-    entry.first = task.rep_begins[e];
-    entry.count = task.rep_counts[e];
-    append_states(walker.cursor(entry.system, entry.first * generators),
-                  std::uint64_t{generators} * entry.count, entry.states);
+    std::uint64_t first = task.rep_begins[e];
+    std::uint64_t left = task.rep_counts[e];
+    while (left > 0) {
+      if (in_run == replications_per_run)
+        if (Status sent = send_run(); !sent) return sent.error();
+      const std::uint64_t count = std::min(left, replications_per_run - in_run);
+      model_protocol::RunEntry& entry = entries.emplace_back();
+      entry.system = task.systems[e];
+      entry.params = job.systems->params(entry.system);
+      entry.first = first;
+      entry.count = static_cast<std::uint32_t>(count);
+      append_states(walker.cursor(entry.system, first * model.descriptor.streams),
+                    model.descriptor.streams * count, entry.states);
+      in_run += count;
+      first += count;
+      left -= count;
+    }
   }
-  Result<model_protocol::Reply> reply =
-      process->run(task.job_id, entries, task.replication_count());
-  if (!reply) return reply.error();
-  if (auto* error = std::get_if<model_protocol::ModelError>(&reply.value())) {
-    std::string where;
-    if (error->entry >= 0 && static_cast<std::size_t>(error->entry) < entries.size())
-      where = " (entry " + std::to_string(error->entry) + ": system " +
-              std::to_string(entries[error->entry].system) + ")";
-    return make_error("model '" + model.config.name + "' answered ERROR" + where + ": " +
-                          error->message,
-                      protocol::kInvalidSpec);
-  }
-  return std::move(std::get<model_protocol::Outputs>(reply.value()).values);
+  if (in_run > 0)
+    if (Status sent = send_run(); !sent) return sent.error();
+  return outputs;
 }
 
 }  // namespace simsel

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,12 @@ std::shared_ptr<const JobContext> make_job_context(
 
 class TaskRunner {
  public:
+  // Once `stop` is requested, a model process's RUN under way ends at once (kModelFailed).
+  explicit TaskRunner(std::stop_token stop = {}) : stop_(std::move(stop)) {}
+  // The most MRG32k3a state words (6 per generator and replication) one RUN to a model process
+  // carries, 16 MiB of them: a larger task goes as several RUNs.
+  static constexpr std::uint64_t kMaxRunStateWords = 1u << 21;
+
   // The task's outputs in RESULT order. Error codes: kBadMessage (a system out of range),
   // kInvalidSpec (the model rejected a system or gave an output that is not a finite number:
   // the job cannot succeed), kModelFailed (a model process crashed, hung or broke its
@@ -65,6 +72,7 @@ class TaskRunner {
   Result<std::vector<double>> run_plugin(const JobContext& job, const protocol::Task& task);
   Result<std::vector<double>> run_process(const JobContext& job, const protocol::Task& task);
 
+  std::stop_token stop_;
   std::map<std::string, std::unique_ptr<ModelProcess>> processes_;  // by model name
 };
 

@@ -103,7 +103,7 @@ TEST_CASE("garbage from a rogue dealer gets errors while a real job continues", 
     CHECK_THAT(std::get<protocol::Disconnect>(message.value()).reason, Catch::Contains(containing));
   };
   rogue.send(zmq::str_buffer("\xde\xad\xbe\xef"), zmq::send_flags::none);
-  expect_disconnect("not a MessagePack message");
+  expect_disconnect("not a MessagePack value");
   rogue.send(zmq::buffer(protocol::encode(protocol::TaskResult{1, 1, {1.0}, 1})),
              zmq::send_flags::none);
   expect_disconnect("not registered");

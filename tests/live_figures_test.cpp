@@ -29,6 +29,9 @@ TEST_CASE("LiveFigures: the stage in words names round and rounds", "[live]") {
   CHECK(simsel::stage_words(running("screening", 3, 10, 0)) == "screening round 3 of 10");
   CHECK(simsel::stage_words(running("screening", 4, 0, 0)) == "screening round 4");
   CHECK(simsel::stage_words(running("first stage", 0, 0, 0)) == "first stage");
+  json waiting = running("screening", 3, 10, 0);
+  waiting["waiting"] = "waiting for a worker that offers model 'mm1'";
+  CHECK(simsel::stage_words(waiting) == "waiting for a worker that offers model 'mm1'");
 }
 
 TEST_CASE("LiveFigures: fraction of the first stage and of a bounded stage", "[live]") {

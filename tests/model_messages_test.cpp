@@ -76,7 +76,7 @@ TEST_CASE("malformed: HELLOs name what is wrong", "[models][codec][malformed]") 
   CHECK(error(payload("ERROR", {{"message", "no licence"}})) ==
         "answered HELLO with ERROR: no licence");
   CHECK(error(payload("RESULT", json::object())) == "answered HELLO with RESULT (expected HELLO)");
-  CHECK_THAT(error("\xc1"), Catch::StartsWith("not MessagePack"));
+  CHECK_THAT(error("\xc1"), Catch::StartsWith("not a MessagePack value"));
   CHECK(error(payload("HELLO", kHello) + "x") == "trailing bytes after the MessagePack value");
 }
 

@@ -94,7 +94,7 @@ TEST_CASE("documents round-trip with nested JSON", "[protocol]") {
 TEST_CASE("malformed: not MessagePack", "[protocol][malformed]") {
   auto error = decode_error("\xc1\xc1garbage");
   CHECK(error.code == kBadMessage);
-  CHECK_THAT(error.message, Catch::Contains("not a MessagePack message"));
+  CHECK_THAT(error.message, Catch::Contains("not a MessagePack value"));
 }
 
 TEST_CASE("malformed: empty frame", "[protocol][malformed]") {

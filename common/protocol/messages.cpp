@@ -1,5 +1,5 @@
 // Codec for docs/PROTOCOL.md. Encoding packs straight into a msgpack buffer; decoding unpacks
-// with msgpack-c under size limits and reads fields through FieldReader, which keeps the first
+// with msgpack-c under size limits (msgpack_reading.h) and reads fields through FieldReader, which keeps the first
 // problem it meets so each decoder reads as a list of fields.
 #include "common/protocol/messages.h"
 
@@ -9,20 +9,12 @@
 #include <msgpack.hpp>
 
 #include "common/protocol/msgpack_json.h"
+#include "common/protocol/msgpack_reading.h"
 
 namespace simsel::protocol {
 namespace {
 
 using Packer = msgpack::packer<msgpack::sbuffer>;
-
-// Bounds on what one frame may unpack into (on top of ZMQ_MAXMSGSIZE on the socket).
-// msgpack-c reserves memory for a declared array or map size before reading its elements,
-// so the limits never exceed the frame's size (every element takes at least one byte).
-msgpack::unpack_limit unpack_limit_for(std::size_t frame_size) {
-  const std::size_t elements = std::min<std::size_t>(frame_size, 1u << 24);
-  return msgpack::unpack_limit(elements, std::min<std::size_t>(elements, 1u << 16), 1u << 26,
-                               1u << 26, 0, kMaxJsonDepth);
-}
 
 void pack_header(Packer& packer, std::string_view command, std::uint32_t field_count) {
   packer.pack_array(4);
@@ -44,15 +36,7 @@ class FieldReader {
   FieldReader(std::string_view command, const msgpack::object& body)
       : command_(command), body_(body) {}
 
-  const msgpack::object* find(std::string_view key) {
-    for (std::uint32_t i = 0; i < body_.via.map.size; ++i) {
-      const auto& kv = body_.via.map.ptr[i];
-      if (kv.key.type == msgpack::type::STR &&
-          std::string_view(kv.key.via.str.ptr, kv.key.via.str.size) == key)
-        return &kv.val;
-    }
-    return nullptr;
-  }
+  const msgpack::object* find(std::string_view key) { return map_field(body_, key); }
 
   const msgpack::object* require(std::string_view key, msgpack::type::object_type type,
                                  std::string_view expected) {
@@ -160,16 +144,9 @@ struct Envelope {
 
 Result<Envelope> unpack_envelope(std::string_view frame) {
   Envelope envelope;
-  std::size_t offset = 0;
-  try {
-    envelope.handle =
-        msgpack::unpack(frame.data(), frame.size(), offset, nullptr, nullptr,
-                                      unpack_limit_for(frame.size()));
-  } catch (const std::exception& e) {
-    return make_error(std::string("not a MessagePack message: ") + e.what(), kBadMessage);
-  }
-  if (offset != frame.size())
-    return make_error("trailing bytes after the MessagePack message", kBadMessage);
+  Result<msgpack::object_handle> unpacked = unpack_whole(frame);
+  if (!unpacked) return make_error(unpacked.error().message, kBadMessage);
+  envelope.handle = std::move(unpacked.value());
   const msgpack::object& root = envelope.handle.get();
   if (root.type != msgpack::type::ARRAY || root.via.array.size != 4)
     return make_error("expected [signature, version, command, body]", kBadMessage);

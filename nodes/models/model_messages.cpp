@@ -5,6 +5,7 @@
 #include <msgpack.hpp>
 
 #include "common/protocol/msgpack_json.h"
+#include "common/protocol/msgpack_reading.h"
 
 namespace simsel::model_protocol {
 namespace {
@@ -28,16 +29,9 @@ struct Unpacked {
 
 Result<Unpacked> unpack(std::string_view payload) {
   Unpacked out;
-  std::size_t offset = 0;
-  try {
-    const std::size_t elements = std::min<std::size_t>(payload.size(), 1u << 26);
-    out.handle = msgpack::unpack(payload.data(), payload.size(), offset, nullptr, nullptr,
-                                 msgpack::unpack_limit(elements, 1u << 16, 1u << 24, 1u << 24, 0,
-                                                       protocol::kMaxJsonDepth));
-  } catch (const std::exception& e) {
-    return make_error(std::string("not MessagePack: ") + e.what());
-  }
-  if (offset != payload.size()) return make_error("trailing bytes after the MessagePack value");
+  Result<msgpack::object_handle> unpacked = protocol::unpack_whole(payload);
+  if (!unpacked) return unpacked.error();
+  out.handle = std::move(unpacked.value());
   const msgpack::object& root = out.handle.get();
   if (root.type != msgpack::type::ARRAY || root.via.array.size != 2 ||
       root.via.array.ptr[0].type != msgpack::type::STR ||
@@ -49,23 +43,13 @@ Result<Unpacked> unpack(std::string_view payload) {
   return out;
 }
 
-const msgpack::object* field(const msgpack::object& body, std::string_view key) {
-  for (std::uint32_t i = 0; i < body.via.map.size; ++i) {
-    const auto& kv = body.via.map.ptr[i];
-    if (kv.key.type == msgpack::type::STR &&
-        std::string_view(kv.key.via.str.ptr, kv.key.via.str.size) == key)
-      return &kv.val;
-  }
-  return nullptr;
-}
-
 ModelError read_error(const msgpack::object& body) {
   ModelError error;
-  const msgpack::object* message = field(body, "message");
+  const msgpack::object* message = protocol::map_field(body, "message");
   error.message = message && message->type == msgpack::type::STR
                       ? std::string(message->via.str.ptr, message->via.str.size)
                       : "(ERROR without a message)";
-  const msgpack::object* entry = field(body, "entry");
+  const msgpack::object* entry = protocol::map_field(body, "entry");
   if (entry && entry->type == msgpack::type::POSITIVE_INTEGER)
     error.entry = static_cast<std::int64_t>(entry->via.u64);
   return error;
@@ -138,7 +122,7 @@ Result<ModelDescriptor> decode_hello(std::string_view payload) {
     return make_error("answered HELLO with ERROR: " + read_error(*message->body).message);
   if (message->command != "HELLO")
     return make_error("answered HELLO with " + message->command + " (expected HELLO)");
-  const msgpack::object* version = field(*message->body, "protocol");
+  const msgpack::object* version = protocol::map_field(*message->body, "protocol");
   if (version == nullptr || version->type != msgpack::type::POSITIVE_INTEGER)
     return make_error("HELLO.protocol: missing or not a non-negative integer");
   if (version->via.u64 != kVersion)
@@ -158,7 +142,7 @@ Result<Reply> decode_reply(std::string_view payload, std::size_t expected) {
   if (message->command == "ERROR") return Reply(read_error(*message->body));
   if (message->command != "RESULT")
     return make_error("answered RUN with " + message->command + " (expected RESULT or ERROR)");
-  const msgpack::object* outputs = field(*message->body, "outputs");
+  const msgpack::object* outputs = protocol::map_field(*message->body, "outputs");
   if (outputs == nullptr || outputs->type != msgpack::type::ARRAY)
     return make_error("RESULT.outputs: missing or not an array");
   if (outputs->via.array.size != expected)
@@ -172,7 +156,7 @@ Result<Reply> decode_reply(std::string_view payload, std::size_t expected) {
       return make_error("RESULT.outputs[" + std::to_string(i) + "]: not a number");
     out.values[i] = *value;
   }
-  if (const msgpack::object* seconds = field(*message->body, "seconds")) {
+  if (const msgpack::object* seconds = protocol::map_field(*message->body, "seconds")) {
     if (const std::optional<double> value = as_number(*seconds); value && *value >= 0)
       out.seconds = *value;
   }

@@ -43,6 +43,7 @@ export function formatTime(unixSeconds) {
 // The stage in words: "KN screening round 3 of 10", "Rinott first stage", "OCBA done".
 export function stageBanner(job) {
   const procedure = (job.procedure || "").toUpperCase();
+  if (job.waiting && !isFinal(job.state)) return `${procedure} ${job.waiting}`;  // the broker's reason
   if (job.state === "queued") return `${procedure} queued, waiting for workers`;
   if (job.state === "failed") return `${procedure} failed: ${job.error || "unknown error"}`;
   if (job.state === "cancelled") return `${procedure} cancelled`;

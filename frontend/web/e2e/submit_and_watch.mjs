@@ -62,8 +62,8 @@ try {
   await page.waitForURL(/#\/jobs\/\d+$/);
   const jobId = Number(/#\/jobs\/(\d+)$/.exec(page.url())[1]);
 
-  // No worker yet: the job waits, and the banner says so.
-  await page.waitForFunction(() => /^KN queued, waiting for workers/.test(document.querySelector('[data-testid="stage-banner"]')?.textContent || ""));
+  // No worker yet: the job waits, and the banner says for what.
+  await page.waitForFunction(() => /^KN waiting for a worker that offers model 'normal'/.test(document.querySelector('[data-testid="stage-banner"]')?.textContent || ""));
   await page.waitForFunction(connectionIs, "live");
 
   // The server goes away and comes back: the page shows the loss, then resumes by itself.

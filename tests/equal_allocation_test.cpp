@@ -107,11 +107,11 @@ TEST_CASE("Equal allocation: budget is required and gives every system n0", "[pr
   spec.params = {{"budget", 199}};
   CHECK(error_of(spec) == "params.budget: must be >= n0 * k (= 200)");
   spec.params = {{"budget", -5}};
-  CHECK(error_of(spec) == "params.budget: must be >= n0 * k (= 200)");
+  CHECK(error_of(spec) == "params.budget: must be an integer >= 1");
   spec.params = {{"budget", 250.5}};
-  CHECK(error_of(spec) == "params.budget: must be an integer");
+  CHECK(error_of(spec) == "params.budget: must be an integer >= 1");
   spec.params = {{"budget", 200}, {"increment", 10}};
-  CHECK(error_of(spec) == "params.increment: unknown parameter for equal");
+  CHECK(error_of(spec) == "params.increment: unknown parameter for equal (known: budget)");
   spec.params = {{"budget", 200}};
   auto procedure = make_procedure(spec, 10);
   REQUIRE(procedure.ok());

@@ -202,11 +202,11 @@ TEST_CASE("OCBA: budget and increment parameters", "[procedures]") {
   spec.params = {{"budget", 199}};
   CHECK(error_of(spec) == "params.budget: must be >= n0 * k (= 200)");
   spec.params = {{"budget", 1000}, {"increment", 0}};
-  CHECK(error_of(spec) == "params.increment: must be >= 1");
+  CHECK(error_of(spec) == "params.increment: must be an integer >= 1");
   spec.params = {{"budget", 1000}, {"increment", "ten"}};
   CHECK(error_of(spec) == "params.increment: must be an integer");
   spec.params = {{"budget", 1000}, {"batch", 10}};
-  CHECK(error_of(spec) == "params.batch: unknown parameter for ocba");
+  CHECK(error_of(spec) == "params.batch: unknown parameter for ocba (known: budget, increment)");
   spec.params = {{"budget", 1000}, {"increment", 10}};
   CHECK(make_procedure(spec, 10).ok());
 }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "broker/procedures/estimates.h"
+#include "broker/procedures/procedure_catalog.h"
 
 namespace simsel {
 
@@ -45,6 +46,24 @@ ProcedureProgress EqualAllocationProcedure::progress() const {
   return progress_without_elimination(stage_ == Stage::kDone ? "done" : "sampling",
                                       stage_ == Stage::kDone, outputs_, replications_consumed_,
                                       maximize_);
+}
+
+
+const ProcedureDescription& equal_description() {
+  static const ProcedureDescription description{
+      "equal",
+      "equal allocation of a fixed budget; the best sample mean wins",
+      false,
+      "none: a fixed budget, no probability-of-correct-selection guarantee (delta and alpha are "
+      "not used)",
+      2,
+      {{"budget", budget_schema()}},
+      [](const ProcedureSpec& spec, std::uint64_t system_count) -> Result<std::unique_ptr<Procedure>> {
+        if (Status budget = check_budget(spec, system_count); !budget) return budget.error();
+        return std::unique_ptr<Procedure>(std::make_unique<EqualAllocationProcedure>(
+            spec, system_count, spec.params["budget"].get<std::uint64_t>()));
+      }};
+  return description;
 }
 
 }  // namespace simsel

@@ -11,6 +11,9 @@
 #include <numeric>
 
 #include "broker/procedures/gsp_screen.h"
+#include "broker/procedures/procedure_catalog.h"
+#include "broker/procedures/gsp_constant.h"
+#include "broker/procedures/rinott_constant.h"
 
 namespace simsel {
 namespace {
@@ -180,6 +183,67 @@ ProcedureProgress GspProcedure::progress() const {
   progress.replications = replications_consumed_;
   progress.leaders = leaders_among(survivors_, outputs_, spec_.maximize, kLeaderCount);
   return progress;
+}
+
+
+namespace {
+
+// GSP's parameters with PyPRS's defaults: n1 = 50, r_bar = 10, beta = 100, alpha1 = alpha2 =
+// alpha / 2; then its two constants.
+Result<std::unique_ptr<Procedure>> make_gsp(const ProcedureSpec& spec, std::uint64_t system_count) {
+  GspSettings settings;
+  settings.n1 = spec.params["n1"].get<std::uint32_t>();
+  settings.r_bar = spec.params["r_bar"].get<std::uint32_t>();
+  settings.beta = spec.params["beta"].get<double>();
+  settings.alpha1 = spec.params.value("alpha1", spec.alpha / 2);
+  settings.alpha2 = spec.params.value("alpha2", spec.alpha / 2);
+  if (!(settings.alpha1 + settings.alpha2 < 1))
+    return make_error("params.alpha2: alpha1 + alpha2 must be < 1");
+  Result<double> eta = gsp_eta(system_count, settings.alpha1, settings.n1);
+  if (!eta) return make_error("procedure: " + eta.error().message);
+  Result<double> h = rinott_h(system_count, 1 - settings.alpha2, settings.n1 - 1);
+  if (!h) return make_error("procedure: " + h.error().message);
+  settings.eta = *eta;
+  settings.h = *h;
+  return std::unique_ptr<Procedure>(std::make_unique<GspProcedure>(spec, system_count, settings));
+}
+
+nlohmann::json probability(const char* help) {
+  return {{"type", "number"}, {"exclusiveMinimum", 0}, {"exclusiveMaximum", 1}, {"help", help}};
+}
+
+}  // namespace
+
+const ProcedureDescription& gsp_description() {
+  static const ProcedureDescription description{
+      "gsp",
+      "good selection procedure (Ni, Ciocan, Henderson and Hunter 2017): stage 1, screening "
+      "rounds in batches, then Rinott on the survivors",
+      true,
+      "with probability at least 1 - alpha, the selected system's mean is within delta of the best",
+      0,  // n0 replications per system only time the systems (stage 0)
+      {{"n1",
+        {{"type", "integer"},
+         {"minimum", 2},
+         {"maximum", 1'000'000},
+         {"default", 50},
+         {"help", "stage-1 replications per system (they estimate variances)"}}},
+       {"r_bar",
+        {{"type", "integer"},
+         {"minimum", 1},
+         {"maximum", 1'000'000},
+         {"default", 10},
+         {"help", "screening rounds, at most"}}},
+       {"beta",
+        {{"type", "number"},
+         {"exclusiveMinimum", 0},
+         {"maximum", 1e9},
+         {"default", 100},
+         {"help", "average batch size of a screening round"}}},
+       {"alpha1", probability("error spent on screening; default alpha/2")},
+       {"alpha2", probability("error spent on the Rinott stage; default alpha/2")}},
+      make_gsp};
+  return description;
 }
 
 }  // namespace simsel

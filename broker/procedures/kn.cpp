@@ -2,6 +2,7 @@
 #include "broker/procedures/kn.h"
 
 #include <numeric>
+#include "broker/procedures/procedure_catalog.h"
 
 namespace simsel {
 namespace {
@@ -43,6 +44,27 @@ ProcedureProgress KnProcedure::progress() const {
       [&](std::uint32_t system) { leaders.offer(system, outputs_[system]); });
   progress.leaders = leaders.leaders();
   return progress;
+}
+
+
+const ProcedureDescription& kn_description() {
+  static const ProcedureDescription description{
+      "kn",
+      "Kim and Nelson (2001) fully sequential: eliminates clearly worse systems early; at most "
+      "4096 systems",
+      true,
+      "with probability at least 1 - alpha, the selected system's mean is within delta of the best",
+      2,
+      nlohmann::json::object(),
+      [](const ProcedureSpec& spec, std::uint64_t system_count) -> Result<std::unique_ptr<Procedure>> {
+        if (system_count > KnProcedure::kMaxSystems) {
+          return make_error("procedure: kn keeps every pairwise variance and supports at most " +
+                            std::to_string(KnProcedure::kMaxSystems) + " systems, got " +
+                            std::to_string(system_count) + "; use kt or rinott");
+        }
+        return std::unique_ptr<Procedure>(std::make_unique<KnProcedure>(spec, system_count));
+      }};
+  return description;
 }
 
 }  // namespace simsel

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "broker/procedures/estimates.h"
+#include "broker/procedures/procedure_catalog.h"
 
 namespace simsel {
 
@@ -172,6 +173,32 @@ ProcedureProgress KtProcedure::progress() const {
   progress.survivors = targets_.size() - eliminated_;
   progress.leaders = leaders.leaders();
   return progress;
+}
+
+
+const ProcedureDescription& kt_description() {
+  static const ProcedureDescription description{
+      "kt",
+      "knockout tournament (Zhong and Hong 2022): KN matches in groups, winners advance; for "
+      "thousands to millions of systems",
+      true,
+      "with probability at least 1 - alpha, the selected system's mean is within delta of the best",
+      2,
+      {{"group_size",
+        {{"type", "integer"},
+         {"minimum", 2},
+         {"maximum", 1'000'000},
+         {"default", KtProcedure::kDefaultGroupSize},
+         {"help", "systems per KN match (g)"}}}},
+      [](const ProcedureSpec& spec, std::uint64_t system_count) -> Result<std::unique_ptr<Procedure>> {
+        if (system_count > UINT32_MAX) {
+          return make_error("systems: kt supports at most " + std::to_string(UINT32_MAX) +
+                            " systems");
+        }
+        return std::unique_ptr<Procedure>(std::make_unique<KtProcedure>(
+            spec, system_count, spec.params["group_size"].get<std::uint64_t>()));
+      }};
+  return description;
 }
 
 }  // namespace simsel

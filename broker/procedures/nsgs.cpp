@@ -10,6 +10,7 @@
 
 #include "broker/procedures/rinott_constant.h"
 #include "broker/procedures/subset_screen.h"
+#include "broker/procedures/procedure_catalog.h"
 
 namespace simsel {
 namespace {
@@ -79,6 +80,24 @@ ProcedureProgress NsgsProcedure::progress() const {
   progress.replications = replications_consumed_;
   progress.leaders = leaders_among(survivors_, outputs_, spec_.maximize, kLeaderCount);
   return progress;
+}
+
+
+const ProcedureDescription& nsgs_description() {
+  static const ProcedureDescription description{
+      "nsgs",
+      "Nelson, Swann, Goldsman and Song (2001): screen after n0, then Rinott on the survivors",
+      true,
+      "with probability at least 1 - alpha, the selected system's mean is within delta of the best",
+      2,
+      nlohmann::json::object(),
+      [](const ProcedureSpec& spec, std::uint64_t system_count) -> Result<std::unique_ptr<Procedure>> {
+        Result<NsgsConstants> constants = nsgs_constants(system_count, spec.alpha, spec.n0);
+        if (!constants) return make_error("procedure: " + constants.error().message);
+        return std::unique_ptr<Procedure>(
+            std::make_unique<NsgsProcedure>(spec, system_count, *constants));
+      }};
+  return description;
 }
 
 }  // namespace simsel

@@ -19,6 +19,7 @@
 #include <utility>
 
 #include "broker/procedures/estimates.h"
+#include "broker/procedures/procedure_catalog.h"
 
 namespace simsel {
 namespace {
@@ -198,6 +199,34 @@ std::string OcbaProcedure::stage_name() const {
 ProcedureProgress OcbaProcedure::progress() const {
   return progress_without_elimination(stage_name(), stage_ == Stage::kDone, outputs_,
                                       replications_consumed_, maximize_);
+}
+
+
+const ProcedureDescription& ocba_description() {
+  static const ProcedureDescription description{
+      "ocba",
+      "optimal computing budget allocation (Chen, Lin, Yucesan and Chick 2000) of a fixed budget",
+      false,
+      "none: a fixed budget, no probability-of-correct-selection guarantee (delta and alpha are "
+      "not used)",
+      2,
+      {{"budget", budget_schema()},
+       {"increment",
+        {{"type", "integer"},
+         {"minimum", 1},
+         {"maximum", 1e15},
+         {"help", "replications added per allocation round; default max(k, (N - n0 k)/100)"}}}},
+      [](const ProcedureSpec& spec, std::uint64_t system_count) -> Result<std::unique_ptr<Procedure>> {
+        if (Status budget = check_budget(spec, system_count); !budget) return budget.error();
+        const auto budget = spec.params["budget"].get<std::uint64_t>();
+        const std::uint64_t increment = spec.params.contains("increment")
+                                            ? spec.params["increment"].get<std::uint64_t>()
+                                            : OcbaProcedure::default_increment(
+                                                  budget, spec.n0, system_count);
+        return std::unique_ptr<Procedure>(
+            std::make_unique<OcbaProcedure>(spec, system_count, budget, increment));
+      }};
+  return description;
 }
 
 }  // namespace simsel

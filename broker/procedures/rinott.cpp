@@ -8,6 +8,8 @@
 #include <cmath>
 
 #include "broker/procedures/estimates.h"
+#include "broker/procedures/procedure_catalog.h"
+#include "broker/procedures/rinott_constant.h"
 
 namespace simsel {
 namespace {
@@ -81,6 +83,24 @@ std::string RinottProcedure::stage_name() const {
 ProcedureProgress RinottProcedure::progress() const {
   return progress_without_elimination(stage_name(), stage_ == Stage::kDone, outputs_,
                                       replications_consumed_, spec_.maximize);
+}
+
+
+const ProcedureDescription& rinott_description() {
+  static const ProcedureDescription description{
+      "rinott",
+      "Rinott (1978) two-stage: n0 of every system, then N_i from its first-stage variance",
+      true,
+      "with probability at least 1 - alpha, the selected system's mean is within delta of the best",
+      2,
+      nlohmann::json::object(),
+      [](const ProcedureSpec& spec, std::uint64_t system_count) -> Result<std::unique_ptr<Procedure>> {
+        Result<double> h = rinott_h(system_count, 1 - spec.alpha, spec.n0 - 1);
+        if (!h) return make_error("procedure: " + h.error().message);
+        return std::unique_ptr<Procedure>(
+            std::make_unique<RinottProcedure>(spec, system_count, *h));
+      }};
+  return description;
 }
 
 }  // namespace simsel

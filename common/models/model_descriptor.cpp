@@ -7,70 +7,13 @@
 #include <cmath>
 
 #include "common/models/grid_systems.h"
+#include "common/models/param_schema.h"
 #include "common/models/spec_reader.h"
 
 namespace simsel {
 namespace {
 
 constexpr std::size_t kMaxListChecked = 10'000'000;
-
-std::string known_params(const nlohmann::json& params) {
-  std::string out;
-  for (const auto& [name, schema] : params.items()) out += (out.empty() ? "" : ", ") + name;
-  return out;
-}
-
-bool is_integral(const nlohmann::json& value) {
-  if (value.is_number_integer()) return true;
-  if (!value.is_number_float()) return false;
-  const double x = value.get<double>();
-  return std::isfinite(x) && std::floor(x) == x;
-}
-
-// One bound of a schema: `key` compared with `value` by `holds`; the message when it fails.
-Status check_bound(const nlohmann::json& schema, const char* key, double value, bool integer,
-                   const std::string& path) {
-  const auto bound = schema.find(key);
-  if (bound == schema.end() || !bound->is_number()) return Ok{};
-  const double b = bound->get<double>();
-  const std::string shown = bound->dump();
-  const std::string key_name = key;
-  if (key_name == "minimum" && value < b)
-    return field_error(path, (integer ? "must be an integer >= " : "must be >= ") + shown);
-  if (key_name == "maximum" && value > b) return field_error(path, "must be <= " + shown);
-  if (key_name == "exclusiveMinimum" && value <= b) return field_error(path, "must be > " + shown);
-  if (key_name == "exclusiveMaximum" && value >= b) return field_error(path, "must be < " + shown);
-  return Ok{};
-}
-
-Status check_value(const nlohmann::json& schema, const nlohmann::json& value,
-                   const std::string& path) {
-  const std::string type = schema.value("type", "number");
-  if (type == "string") {
-    if (!value.is_string()) return field_error(path, "must be a string");
-  } else if (!value.is_number()) {
-    return field_error(path, type == "integer" ? "must be an integer" : "must be a number");
-  } else if (type == "integer" && !is_integral(value)) {
-    return field_error(path, schema.contains("minimum")
-                                 ? "must be an integer >= " + schema["minimum"].dump()
-                                 : std::string("must be an integer"));
-  }
-  if (const auto options = schema.find("enum"); options != schema.end() && options->is_array()) {
-    if (std::find(options->begin(), options->end(), value) == options->end()) {
-      std::string listed;
-      for (const auto& option : *options)
-        listed += (listed.empty() ? "" : ", ") +
-                  (option.is_string() ? option.get<std::string>() : option.dump());
-      return field_error(path, "must be one of " + listed);
-    }
-  }
-  if (!value.is_number()) return Ok{};
-  for (const char* key : {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}) {
-    if (Status ok = check_bound(schema, key, value.get<double>(), type == "integer", path); !ok)
-      return ok;
-  }
-  return Ok{};
-}
 
 Status check_list(const nlohmann::json& params, const SystemSet& set) {
   if (set.size() > kMaxListChecked) return Ok{};
@@ -119,26 +62,6 @@ Status check_grid(const nlohmann::json& params, const GridSpec& grid) {
                                    [&](const GridParam& p) { return p.name == name; });
     if (!given && !schema.contains("default"))
       return field_error("systems.params", "the model needs parameter '" + name + "'");
-  }
-  return Ok{};
-}
-
-Status check_param_schema(const nlohmann::json& schema, const std::string& path) {
-  if (!schema.is_object()) return field_error(path, "must be a map");
-  const auto type = schema.find("type");
-  if (type != schema.end() && (!type->is_string() || (*type != "integer" && *type != "number" &&
-                                                      *type != "string")))
-    return field_error(path + ".type", "must be one of integer, number, string");
-  for (const char* key : {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}) {
-    if (schema.contains(key) && !schema[key].is_number())
-      return field_error(path + "." + key, "must be a number");
-  }
-  if (schema.contains("enum") && !schema["enum"].is_array())
-    return field_error(path + ".enum", "must be an array");
-  if (schema.contains("help") && !schema["help"].is_string())
-    return field_error(path + ".help", "must be a string");
-  if (schema.contains("default")) {
-    if (Status ok = check_value(schema, schema["default"], path + ".default"); !ok) return ok;
   }
   return Ok{};
 }

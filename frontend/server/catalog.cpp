@@ -1,11 +1,11 @@
-// See catalog.h. Models describe themselves (nodes/models); procedures are listed by the
-// registry, and their help and parameters are described here, following docs/JOBSPEC.md.
+// See catalog.h. Models describe themselves (common/models and the nodes' HELLOs); procedures
+// are described by the procedure catalog (broker/procedures/procedure_catalog.h).
 #include "frontend/server/catalog.h"
 
 #include <map>
 #include <string>
 
-#include "broker/procedures/procedure.h"
+#include "broker/procedures/procedure_catalog.h"
 #include "common/models/model_catalog.h"
 
 namespace simsel::web {
@@ -26,8 +26,9 @@ json common_fields() {
   json alpha = field("number", 0.05, "the guarantee holds with probability at least 1 - alpha");
   alpha["exclusiveMinimum"] = 0;
   alpha["maximum"] = 1;
-  json n0 = field("integer", 20, "first-stage replications per system");
-  n0["minimum"] = 2;
+  json n0 = field("integer", 20,
+                  "first-stage replications per system; at least the procedure's smallest_n0");
+  n0["minimum"] = 0;  // each procedure's smallest_n0 raises it
   json seed = field("integer", 1, "the job's random seed: same seed, same answer");
   seed["minimum"] = 0;
   json max_replications =
@@ -48,90 +49,12 @@ json common_fields() {
       {"limits.max_wall_seconds", max_wall}};
 }
 
-json procedure_entry(const std::string& name) {
-  static const json kBudget = {{"type", "integer"},
-                               {"required", true},
-                               {"help", "total replications N over all systems; at least n0 * k"}};
-  static const std::map<std::string, json> kKnown = {
-      {"rinott",
-       {{"help",
-         "Rinott (1978) two-stage: n0 of every system, then N_i from the first-stage variance"},
-        {"guarantee", true},
-        {"params", json::object()}}},
-      {"kn",
-       {{"help", "Kim and Nelson (2001) fully sequential: eliminates clearly worse systems early"},
-        {"guarantee", true},
-        {"params", json::object()}}},
-      {"kt",
-       {{"help",
-         "knockout tournament (Zhong and Hong 2022): KN matches in groups, winners advance; "
-         "for thousands to millions of systems"},
-        {"guarantee", true},
-        {"params",
-         {{"group_size",
-           {{"type", "integer"},
-            {"minimum", 2},
-            {"default", 20},
-            {"help", "systems per KN match (g)"}}}}}}},
-      {"nsgs",
-       {{"help",
-         "Nelson, Swann, Goldsman and Song (2001): screen after n0, then Rinott on the "
-         "survivors"},
-        {"guarantee", true},
-        {"params", json::object()}}},
-      {"gsp",
-       {{"help",
-         "good selection procedure (Ni, Ciocan, Henderson and Hunter 2017): stage 1, screening "
-         "rounds in batches, then Rinott on the survivors"},
-        {"guarantee", true},
-        {"params",
-         {{"n1",
-           {{"type", "integer"},
-            {"minimum", 2},
-            {"default", 50},
-            {"help", "stage-1 replications per system"}}},
-          {"r_bar",
-           {{"type", "integer"},
-            {"minimum", 1},
-            {"default", 10},
-            {"help", "screening rounds, at most"}}},
-          {"beta",
-           {{"type", "number"},
-            {"default", 100},
-            {"help", "average batch size of a screening round"}}},
-          {"alpha1", {{"type", "number"}, {"help", "error spent on screening; default alpha/2"}}},
-          {"alpha2",
-           {{"type", "number"}, {"help", "error spent on the Rinott stage; default alpha/2"}}}}}}},
-      {"equal",
-       {{"help", "equal allocation of a fixed budget; the best sample mean wins"},
-        {"guarantee", false},
-        {"params", {{"budget", kBudget}}}}},
-      {"ocba",
-       {{"help", "optimal computing budget allocation (Chen et al. 2000) of a fixed budget"},
-        {"guarantee", false},
-        {"params",
-         {{"budget", kBudget},
-          {"increment",
-           {{"type", "integer"},
-            {"minimum", 1},
-            {"help",
-             "replications added per allocation round; default max(k, (N - n0 k)/100)"}}}}}}},
-  };
-  json entry = {{"name", name}};
-  auto known = kKnown.find(name);
-  if (known == kKnown.end()) {
-    entry.update({{"help", "see docs/JOBSPEC.md"}, {"params", json::object()}});
-  } else {
-    entry.update(known->second);
-  }
-  return entry;
-}
-
 json build_models_document() {
   json models = json::array();
   for (const ModelDescriptor& model : builtin_model_descriptors()) models.push_back(model.to_json());
   json procedures = json::array();
-  for (const std::string& name : procedure_names()) procedures.push_back(procedure_entry(name));
+  for (const ProcedureDescription* procedure : procedure_catalog())
+    procedures.push_back(procedure->to_json());
   return {{"models", models}, {"procedures", procedures}, {"fields", common_fields()}};
 }
 

@@ -8,9 +8,11 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "broker/procedures/procedure_catalog.h"
 #include "common/jobspec/job_spec.h"
 #include "tools/cli/broker_client.h"
 #include "tools/cli/local_cluster.h"
+#include "tools/cli/procedure_table.h"
 #include "tools/cli/report.h"
 #include "tools/cli/stats_feed.h"
 
@@ -165,6 +167,8 @@ int main(int argc, char** argv) {
   auto* watch = app.add_subcommand("watch", "follow a job live until it ends");
   watch->add_option("id", options.job_id, "job id")->required();
   watch->add_flag("--json", options.json, "print the final result as JSON");
+  auto* procedures = app.add_subcommand("procedures", "list the procedures and their parameters");
+  procedures->add_flag("--json", options.json, "print the catalog as JSON");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -174,6 +178,20 @@ int main(int argc, char** argv) {
   (void)list;
   (void)cancel;
 
+  if (procedures->parsed()) {  // the catalog is compiled in: no config, no broker
+    if (options.json) {
+      nlohmann::json catalog = nlohmann::json::array();
+      for (const ProcedureDescription* procedure : procedure_catalog())
+        catalog.push_back(procedure->to_json());
+      std::cout << catalog.dump(2) << "\n";
+    } else {
+      for (const ProcedureDescription* procedure : procedure_catalog())
+        std::cout << procedure->name << ": " << procedure->help << "\n  guarantee: "
+                  << procedure->guarantee << "\n";
+      std::cout << "\n" << procedure_parameters_markdown();
+    }
+    return 0;
+  }
   const bool local = run->parsed();
   if (options.config_path.empty() && local && access("conf/local.toml", R_OK) == 0)
     options.config_path = "conf/local.toml";

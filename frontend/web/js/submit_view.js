@@ -224,7 +224,7 @@ export class SubmitView {
   renderProcedure() {
     const procedure = this.catalog.procedures.find((p) => p.name === this.procedureSelect.value);
     document.getElementById("procedure-help").textContent = [describe(procedure),
-      procedure.guarantee === false ? "Fixed budget: no indifference-zone guarantee; delta and alpha are not used." : ""].join(" ").trim();
+      procedure.guarantee_words ? `Guarantee: ${procedure.guarantee_words}.` : ""].join(" ").trim();
     forget(this.form, "param:");
     this.procedurePart.replaceChildren(...Object.entries(procedure.params || {})
       .map(([name, schema]) => field(this.form, `param:${name}`, `params.${name}`, schema)));

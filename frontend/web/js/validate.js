@@ -105,8 +105,11 @@ export function buildSpec(form, catalog) {
     if (result.error) errors[path] = result.error;
     else if (result.value !== undefined) setPath(spec, target, result.value);
   };
-  for (const [path, schema] of Object.entries(catalog.fields || {}))
-    if (path in (form.fields || {})) read(path, schema, form.fields[path], path);
+  for (const [path, schema] of Object.entries(catalog.fields || {})) {
+    // n0's least value is the procedure's own (2 where it estimates variances, 0 for gsp).
+    const fieldSchema = path === "n0" && procedure ? { ...schema, minimum: procedure.smallest_n0 } : schema;
+    if (path in (form.fields || {})) read(path, fieldSchema, form.fields[path], path);
+  }
   for (const [name, schema] of Object.entries((procedure && procedure.params) || {}))
     read(`params.${name}`, schema, (form.procedureParams || {})[name], `params.${name}`);
   if (model) buildSystems(form.systems || {}, model.schema, spec, errors, read);

@@ -13,13 +13,16 @@ using namespace simsel::testing;
 
 namespace {
 
-// `spec` run by `procedure`, with what it needs: a budget for the fixed-budget procedures, KT
-// groups small enough for several rounds.
+// `spec` run by `procedure`, with what it needs: a budget for the fixed-budget procedures (FBKT
+// in groups, so that a final is played), KT groups small enough for several rounds, PASS sweeps
+// short enough for several to fit.
 nlohmann::json with_procedure(nlohmann::json spec, const std::string& procedure,
                               std::uint64_t budget) {
   spec["procedure"] = procedure;
   if (procedure == "equal" || procedure == "ocba") spec["params"] = {{"budget", budget}};
+  if (procedure == "fbkt") spec["params"] = {{"budget", budget}, {"groups", 3}};  // and a final
   if (procedure == "kt") spec["params"] = {{"group_size", 4}};
+  if (procedure == "pass") spec["params"] = {{"batch", 20}, {"n_max", 200}};
   return spec;
 }
 

@@ -24,10 +24,11 @@ std::string error_of(const ProcedureSpec& spec, std::uint64_t systems = 10) {
 
 TEST_CASE("make_procedure: builds every registered procedure", "[procedures]") {
   CHECK(procedure_names() ==
-        std::vector<std::string>{"rinott", "kn", "kt", "nsgs", "gsp", "equal", "ocba"});
+        std::vector<std::string>{"rinott", "kn", "kt", "nsgs", "gsp", "equal", "ocba", "fbkt",
+                                 "pass"});
   for (const std::string& name : procedure_names()) {
     ProcedureSpec spec = spec_named(name);
-    if (name == "equal" || name == "ocba") spec.params = {{"budget", 1000}};
+    if (name == "equal" || name == "ocba" || name == "fbkt") spec.params = {{"budget", 1000}};
     auto procedure = make_procedure(spec, 10);
     REQUIRE(procedure.ok());
     CHECK_FALSE((*procedure)->finished());
@@ -74,8 +75,9 @@ TEST_CASE("make_procedure: gsp parameter errors name the parameter", "[procedure
 }
 
 TEST_CASE("make_procedure: unknown procedure", "[procedures]") {
-  CHECK(error_of(spec_named("pass")) ==
-        "procedure: unknown procedure 'pass' (known: rinott, kn, kt, nsgs, gsp, equal, ocba)");
+  CHECK(error_of(spec_named("pass2")) ==
+        "procedure: unknown procedure 'pass2' (known: rinott, kn, kt, nsgs, gsp, equal, ocba, "
+        "fbkt, pass)");
 }
 
 TEST_CASE("make_procedure: delta must be positive", "[procedures]") {

@@ -53,5 +53,7 @@ const ProcedureDescription& nsgs_description();
 const ProcedureDescription& gsp_description();
 const ProcedureDescription& equal_description();
 const ProcedureDescription& ocba_description();
+const ProcedureDescription& fbkt_description();
+const ProcedureDescription& pass_description();
 
 }  // namespace simsel

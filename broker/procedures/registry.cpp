@@ -39,7 +39,8 @@ std::string joined_names() {
 const std::vector<const ProcedureDescription*>& procedure_catalog() {
   static const std::vector<const ProcedureDescription*> catalog = {
       &rinott_description(), &kn_description(),    &kt_description(),  &nsgs_description(),
-      &gsp_description(),    &equal_description(), &ocba_description()};
+      &gsp_description(),    &equal_description(), &ocba_description(), &fbkt_description(),
+      &pass_description()};
   return catalog;
 }
 

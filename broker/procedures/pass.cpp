@@ -1,6 +1,6 @@
-// See pass.h. The standard is summed over the survivors in index order and every survivor of a
-// sweep is tested against the same standard, so the eliminations are a function of the
-// outputs alone.
+// See pass.h. The standard is summed over the survivors in index order and, within one pass of
+// the test, every survivor is tested against the same standard, so the eliminations are a
+// function of the outputs alone.
 #include "broker/procedures/pass.h"
 
 #include <cmath>
@@ -42,18 +42,23 @@ void PassProcedure::end_sweep() {
   if (sweep_ == 0)
     for (std::uint64_t system = 0; system < variances_.size(); ++system)
       variances_[system] = outputs_[system].variance();
-  double sum = 0;
-  for (std::uint64_t system : survivors_) sum += outputs_[system].mean;
-  standard_ = sum / static_cast<double>(survivors_.size());
-  std::vector<std::uint64_t> kept;
-  for (std::uint64_t system : survivors_) {
-    const double gap = maximize_ ? standard_ - outputs_[system].mean
-                                 : outputs_[system].mean - standard_;
-    if (!eliminated(gap, static_cast<double>(outputs_[system].count), variances_[system], c_))
-      kept.push_back(system);
+  // Eliminating the worst raises the standard, which may condemn more: test again until no one
+  // falls (PASS tests each survivor against the standard of the survivors at that moment).
+  for (;;) {
+    double sum = 0;
+    for (std::uint64_t system : survivors_) sum += outputs_[system].mean;
+    standard_ = sum / static_cast<double>(survivors_.size());
+    std::vector<std::uint64_t> kept;
+    for (std::uint64_t system : survivors_) {
+      const double gap = maximize_ ? standard_ - outputs_[system].mean
+                                   : outputs_[system].mean - standard_;
+      if (!eliminated(gap, static_cast<double>(outputs_[system].count), variances_[system], c_))
+        kept.push_back(system);
+    }
+    // Not all survivors can lie below their own average; the guard holds whatever rounding does.
+    if (kept.empty() || kept.size() == survivors_.size()) break;
+    survivors_ = std::move(kept);
   }
-  // Not all survivors can lie below their own average; the guard holds whatever rounding does.
-  if (!kept.empty()) survivors_ = std::move(kept);
   ++sweep_;
   const std::uint64_t have = outputs_[survivors_.front()].count;
   if (survivors_.size() == 1 || have >= n_max_) {

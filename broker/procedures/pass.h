@@ -4,7 +4,8 @@
 // sweep (every survivor batch more outputs, at most n_max in all), the standard is the plain
 // average of the survivors' sample means, and survivor i, with t = n_i / S_i^2, is eliminated
 // when (mean_i - standard) t <= -sqrt((c + ln(t + 1)) (t + 1)) (for maximization; mirrored for
-// minimization; S_i^2 = 0: eliminated when its mean is worse than the standard). It stops when
+// minimization; S_i^2 = 0: eliminated when its mean is worse than the standard); the test is
+// repeated with the standard of those left until no one falls. It stops when
 // one survivor remains or the survivors have n_max outputs, and selects the survivor with the
 // best sample mean. What it controls is the expected false-elimination rate (c = 8.6 is
 // calibrated for about 5% with 10 first-stage outputs), not a probability of correct
@@ -38,6 +39,8 @@ class PassProcedure final : public PerSystemProcedure {
 
   void advance(SampleStore& store) override;
   bool finished() const override { return done_; }
+  // The systems not eliminated (all of them before the first check), in index order.
+  const std::vector<std::uint64_t>& survivors() const { return survivors_; }
   Selection selection() const override;
   ProcedureProgress progress() const override;
 

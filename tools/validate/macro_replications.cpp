@@ -13,7 +13,10 @@
 #include <thread>
 #include <vector>
 
+#include "broker/procedures/pass.h"
+#include "broker/procedures/procedure_catalog.h"
 #include "common/rng/replication_streams.h"
+#include "common/stats/welford.h"
 #include "nodes/models/model.h"
 #include "tools/validate/in_process_runner.h"
 
@@ -27,6 +30,8 @@ struct JobOutcome {
   bool correct = false;
   std::uint64_t total_replications = 0;
   std::uint64_t simulated_replications = 0;
+  double good_eliminated = 0;  // PASS: the fraction of good systems eliminated
+  std::uint64_t survivors = 0;  // PASS
 };
 
 Result<std::unique_ptr<Model>> configuration_model(const ValidationConfig& config) {
@@ -61,8 +66,21 @@ Result<JobOutcome> run_job(const Model& model, const ValidationConfig& config, s
   if (!run)
     return make_error("macro-replication " + std::to_string(m) + ": " + run.error().message);
   const double shortfall = best - true_mean(model, run->selection.best.system);
-  return JobOutcome{shortfall < config.procedure.delta * (1 - kRelativeTolerance),
-                    run->selection.total_replications, run->simulated_replications};
+  JobOutcome outcome{shortfall < config.procedure.delta * (1 - kRelativeTolerance),
+                     run->selection.total_replications, run->simulated_replications};
+  if (const auto* pass = dynamic_cast<const PassProcedure*>(procedure.value().get())) {
+    std::vector<bool> survived(model.system_count(), false);
+    for (std::uint64_t system : pass->survivors()) survived[system] = true;
+    std::uint64_t good = 0, eliminated = 0;
+    for (std::uint64_t system = 0; system < model.system_count(); ++system) {
+      if (true_mean(model, system) < best - std::fabs(best) * kRelativeTolerance) continue;
+      ++good;
+      eliminated += survived[system] ? 0 : 1;
+    }
+    outcome.good_eliminated = static_cast<double>(eliminated) / static_cast<double>(good);
+    outcome.survivors = pass->survivors().size();
+  }
+  return outcome;
 }
 
 Result<std::vector<JobOutcome>> run_jobs(const Model& model, const ValidationConfig& config,
@@ -103,10 +121,26 @@ ValidationOutcome summarize(const std::vector<JobOutcome>& outcomes) {
   const double count = static_cast<double>(std::max<std::size_t>(outcomes.size(), 1));
   summary.mean_total_replications = total / count;
   summary.mean_simulated_replications = simulated / count;
+  WelfordAccumulator false_eliminations;
+  double survivors = 0;
+  for (const JobOutcome& outcome : outcomes) {
+    false_eliminations.add(outcome.good_eliminated);
+    survivors += static_cast<double>(outcome.survivors);
+  }
+  summary.false_elimination_rate = false_eliminations.mean;
+  summary.false_elimination_standard_error = false_eliminations.stddev() / std::sqrt(count);
+  summary.mean_survivors = survivors / count;
   return summary;
 }
 
 }  // namespace
+
+Promise promise_of(const std::string& procedure) {
+  if (procedure == "pass") return Promise::kFalseEliminationRate;
+  const ProcedureDescription* described = find_procedure(procedure);
+  return described != nullptr && described->iz_guarantee ? Promise::kProbabilityOfCorrectSelection
+                                                         : Promise::kNone;
+}
 
 Result<ValidationOutcome> run_configuration(const ValidationConfig& config, unsigned threads) {
   const auto start = std::chrono::steady_clock::now();

@@ -26,11 +26,22 @@ struct ValidationConfig {
   std::uint64_t base_seed = 1;  // macro-replication m runs with job seed base_seed + m
 };
 
+// Whether the procedure promises PCS >= 1 - alpha (the row passes when its interval reaches
+// it); PASS promises a false-elimination rate instead; fixed-budget procedures nothing.
+enum class Promise { kProbabilityOfCorrectSelection, kFalseEliminationRate, kNone };
+Promise promise_of(const std::string& procedure);
+
 struct ValidationOutcome {
   std::uint64_t correct = 0;               // correct selections out of macro_replications
   double mean_total_replications = 0;      // consumed by the procedure, per job
   double mean_simulated_replications = 0;  // computed by the runner, per job
   double seconds = 0;                      // wall time of the whole configuration
+  // PASS only. Good systems: those whose true mean is the best's (the standard PASS's rising
+  // average of survivors' means estimates, once the others are gone). Per job, the fraction of
+  // them eliminated; averaged, with its standard error; and the survivors per job.
+  double false_elimination_rate = 0;
+  double false_elimination_standard_error = 0;
+  double mean_survivors = 0;
 };
 
 // Runs the configuration's macro-replications on `threads` threads (REQUIRES: threads >= 1).

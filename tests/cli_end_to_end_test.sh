@@ -41,6 +41,15 @@ python_out=$(/usr/bin/python3 "$src/tools/examples/submit_job.py" --broker "ipc:
 python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["state"]=="succeeded", d; assert d["best"]["params"]=={"s":20,"S":53}, d' <<<"$python_out" \
   || fail "python client: $python_out"
 
+# One broker per data directory: a second broker, or a `simsel run`, on the running broker's
+# data directory is refused, naming the directory and the holder, and writes nothing.
+jobs_before=$(simsel list --json)
+if out=$("$build/broker/simsel-broker" --config "$work/cluster.toml" 2>&1); then fail "a second broker started"; fi
+[[ $out == *"data directory $work/data is in use by process "*"(simsel-broker)"* ]] || fail "second broker: '$out'"
+if out=$("$build/tools/simsel" --config "$work/cluster.toml" run "$src/examples/sS.toml" 2>&1); then fail "simsel run in a directory in use succeeded"; fi
+[[ $out == *"data directory $work/data is in use by process "* ]] || fail "simsel run in a directory in use: '$out'"
+[[ $(simsel list --json) == "$jobs_before" ]] || fail "a refused broker changed the jobs"
+
 # A broker that is not there: a clear message and exit code 3.
 if out=$("$build/tools/simsel" --timeout-ms 500 --broker "ipc://$work/nobody" status 1 2>&1); then fail "status against no broker succeeded"; else code=$?; fi
 [[ $code == 3 && $out == *"did not answer"* ]] || fail "unreachable broker: exit $code, '$out'"

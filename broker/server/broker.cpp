@@ -24,6 +24,7 @@ void configure_router(zmq::socket_t& socket, const BrokerConfig& config) {
 
 Broker::Broker(zmq::context_t& context, BrokerConfig config)
     : config_(std::move(config)),
+      data_dir_lock_(config_.data_dir),
       store_(config_.data_dir / "simsel.sqlite"),
       workers_socket_(context, zmq::socket_type::router),
       clients_socket_(context, zmq::socket_type::router),

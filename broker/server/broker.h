@@ -16,6 +16,7 @@
 
 #include "broker/server/job.h"
 #include "broker/server/worker_registry.h"
+#include "broker/store/data_dir_lock.h"
 #include "broker/store/job_store.h"
 #include "common/config/config.h"
 #include "common/protocol/frames.h"
@@ -88,6 +89,7 @@ class Broker {
   double steady() const;  // monotonic seconds (for heartbeats)
 
   BrokerConfig config_;
+  DataDirLock data_dir_lock_;  // before store_: nothing is opened in a directory in use
   JobStore store_;
   zmq::socket_t workers_socket_;
   zmq::socket_t clients_socket_;

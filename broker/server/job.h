@@ -92,8 +92,6 @@ class Job {
   SystemResults system_results(std::uint64_t begin, std::uint64_t end) const;
   std::uint64_t system_count() const { return systems_->size(); }
   nlohmann::json system_params(std::uint64_t system) const { return systems_->params(system); }
-  // Replications per second, smoothed over the last publish intervals.
-  double replication_rate() const { return rate_per_second_; }
   // `now` on the steady clock (seconds), once per publish interval.
   void sample_rate(double now);
 

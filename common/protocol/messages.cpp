@@ -321,11 +321,6 @@ Result<Document> decode_document(std::string_view frame) {
   return Document{std::move(envelope->command), std::move(body.value())};
 }
 
-bool is_client_request(std::string_view command) {
-  return command == "SUBMIT" || command == "STATUS" || command == "LIST" || command == "CANCEL" ||
-         command == "SNAPSHOT" || command == "RESULTS";
-}
-
 std::string_view command_name(const WorkerMessage& message) {
   static constexpr std::string_view kNames[] = {"READY", "JOB",       "TASK",      "RESULT",
                                                 "FAIL",  "HEARTBEAT", "DISCONNECT"};

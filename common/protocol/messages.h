@@ -30,7 +30,6 @@ enum StatusCode : int {
   kBadMessage = 400,
   kUnknownJob = 404,
   kConflict = 409,
-  kTooLarge = 413,
   kInvalidSpec = 422,
   kInternal = 500,
   kModelFailed = 502,  // FAIL: a model process crashed, hung or broke its protocol (retryable)
@@ -89,9 +88,6 @@ struct Document {
 
 std::string encode(const Document& message);
 Result<Document> decode_document(std::string_view frame);
-
-// Is `command` one of the client requests (SUBMIT, STATUS, LIST, CANCEL, SNAPSHOT, RESULTS)?
-bool is_client_request(std::string_view command);
 
 // The name of a worker message's command, e.g. "TASK", for logs.
 std::string_view command_name(const WorkerMessage& message);

@@ -41,9 +41,6 @@ class BrokerLink {
   // Sends `command` with `body`; `on_reply` runs once, on the io thread. io thread only.
   void request(const std::string& command, nlohmann::json body, ReplyHandler on_reply);
 
-  // Requests sent and not yet answered (for metrics).
-  std::size_t pending() const { return pending_.size(); }
-
  private:
   struct Pending {
     ReplyHandler on_reply;

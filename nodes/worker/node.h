@@ -51,7 +51,6 @@ class Node {
   };
 
   void connect();
-  void session_loop();
   void handle_broker_message(protocol::WorkerMessage& message);
   void learn_job(const protocol::JobDefinition& job);
   void send(const protocol::WorkerMessage& message);

@@ -394,3 +394,59 @@ TEST_CASE("a worker describing a known model differently gets none of its tasks"
   CHECK(cluster_doc["models"][0]["schema"]["params"]["x"]["help"] ==
         "the version the broker learns");
 }
+
+TEST_CASE("STOP ends a running job at once with the current best, stated as an early stop",
+          "[broker][steering]") {
+  TempDir dir("stop");
+  zmq::context_t context;
+  LocalCluster cluster(context, test_config(Transport::kInproc, 1, dir.path));
+  BrokerClient client(context, cluster.client_endpoint());
+  auto submitted = client.request("SUBMIT", {{"spec", flowline_job(20, 3)}});
+  REQUIRE(submitted.ok());
+  const std::uint64_t id = submitted.value()["job_id"];
+  for (int i = 0; i < 500; ++i) {  // into the job: a few thousand outputs in
+    auto status = client.request("STATUS", {{"job_id", id}});
+    REQUIRE(status.ok());
+    if (status.value()["job"]["total_replications"].get<std::uint64_t>() > 3249 * 3) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  auto stopped = client.request("STOP", {{"job_id", id}});
+  REQUIRE(stopped.ok());
+  const nlohmann::json job = stopped.value()["job"];
+  CHECK(job["state"] == "stopped");
+  REQUIRE(job.contains("best"));
+  CHECK_THAT(job["guarantee"].get<std::string>(),
+             Catch::StartsWith("stopped early after " +
+                               std::to_string(job["total_replications"].get<std::uint64_t>()) +
+                               " replications; "));
+  CHECK_THAT(job["guarantee"].get<std::string>(),
+             Catch::Contains("the procedure's guarantee does not hold for an early stop"));
+  REQUIRE(job["stop_intervals"].is_array());
+  for (const auto& other : job["stop_intervals"]) {
+    CHECK(other["difference"].get<double>() <= 0);  // the selected one leads
+    CHECK(other["half_width"].get<double>() > 0);
+  }
+  CHECK(job["actions"][0]["action"] == "stop");
+  // It stays stopped, stored like any ended job; a second STOP, or CANCEL, is a conflict.
+  auto again = client.request("STOP", {{"job_id", id}});
+  REQUIRE_FALSE(again.ok());
+  CHECK(again.error().code == protocol::kConflict);
+  CHECK(client.request("CANCEL", {{"job_id", id}}).error().code == protocol::kConflict);
+  CHECK(client.request("STATUS", {{"job_id", id}}).value()["job"]["state"] == "stopped");
+  CHECK(client.request("STOP", {{"job_id", 999}}).error().code == protocol::kUnknownJob);
+  CHECK_THAT(client.request("STOP", {{"job_id", "one"}}).error().message,
+             Catch::Contains("STOP.job_id: expected non-negative integer"));
+}
+
+TEST_CASE("STOP refuses a job that has not started", "[broker][steering]") {
+  TempDir dir("stop-queued");
+  zmq::context_t context;
+  LocalCluster cluster(context, test_config(Transport::kInproc, 1, dir.path), 0);  // no node
+  BrokerClient client(context, cluster.client_endpoint());
+  auto submitted = client.request("SUBMIT", {{"spec", normal_job(5, 1)}});
+  REQUIRE(submitted.ok());
+  auto refused = client.request("STOP", {{"job_id", submitted.value()["job_id"]}});
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == protocol::kConflict);
+  CHECK_THAT(refused.error().message, Catch::Contains("has not started; cancel it instead"));
+}

@@ -36,6 +36,19 @@ simsel cancel "$id2" | grep -q "cancelled" || fail "cancel of a running job"
 if out=$(simsel status "$id2" --json); then fail "status of a cancelled job exited 0"; fi
 [[ $out == *'"state": "cancelled"'* ]] || fail "cancelled job not cancelled: $out"
 
+# A job stopped while it runs: its result is the current best, stated as an early stop, exit 0.
+id3=$(simsel submit "$src/examples/tp-3249.toml")
+for _ in $(seq 200); do  # a few outputs of every system in: something to select from
+  python3 -c 'import json,sys; sys.exit(json.load(sys.stdin)["total_replications"] < 3 * 3249)' \
+    <<<"$(simsel status "$id3" --json)" && break
+  sleep 0.05
+done
+out=$(simsel stop "$id3" 2>&1) || fail "stop of a running job exited $?: $out"
+[[ $out == *"job $id3: stopped"* && $out == *"stopped early after "* && $out == *"best system"* ]] \
+  || fail "stop of a running job: '$out'"
+if out=$(simsel stop "$id3" 2>&1); then fail "a second stop succeeded"; fi
+[[ $out == *"has already ended"* ]] || fail "second stop: '$out'"
+
 # The Python client, written from docs/PROTOCOL.md.
 python_out=$(/usr/bin/python3 "$src/tools/examples/submit_job.py" --broker "ipc://$work/clients" "$src/examples/sS.toml")
 python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["state"]=="succeeded", d; assert d["best"]["params"]=={"s":20,"S":53}, d' <<<"$python_out" \

@@ -44,6 +44,8 @@ csv=$(curl -s "$base/api/jobs/$id/result.csv")
 [[ $(head -1 <<<"$csv") == "system,b2,b3,r1,r2,r3,replications,mean,stddev,selected" ]] || fail "csv header: $(head -1 <<<"$csv")"
 [[ $(wc -l <<<"$csv") == 606 ]] || fail "csv rows: $(wc -l <<<"$csv")"
 [[ $(curl -s -o /dev/null -w '%{http_code}' -X DELETE "$base/api/jobs/$id") == 409 ]] || fail "cancel of an ended job"
+[[ $(curl -s -o /dev/null -w '%{http_code}' -X POST "$base/api/jobs/$id/stop") == 409 ]] || fail "stop of an ended job"
+[[ $(curl -s -o /dev/null -w '%{http_code}' -X POST "$base/api/jobs/999/stop") == 404 ]] || fail "stop of an unknown job"
 [[ $(curl -s -o /dev/null -w '%{http_code}' "$base/api/jobs/999") == 404 ]] || fail "unknown job"
 [[ $(curl -s -o /dev/null -w '%{http_code}' -X PATCH "$base/api/jobs") == 405 ]] || fail "wrong method"
 bad=$(curl -s -d '{"model":"normal","procedure":"kn","n0":1,"systems":{"list":[]}}' "$base/api/jobs")

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -61,7 +62,10 @@ class Broker {
   protocol::Document submit(const nlohmann::json& body);
   protocol::Document status(const nlohmann::json& body);
   protocol::Document list();
-  protocol::Document cancel(const nlohmann::json& body);
+  // CANCEL and STOP: `act` on the live job the body names, then retire it; the answer is the
+  // ended job's document.
+  protocol::Document control(const nlohmann::json& body, const char* command,
+                             const std::function<Status(Job&)>& act);
   protocol::Document snapshot(const nlohmann::json& body);
   protocol::Document results(const nlohmann::json& body);
   const SystemResults* stored_results(std::uint64_t job_id);

@@ -1,5 +1,5 @@
 // The broker's side of the client conversation (docs/PROTOCOL.md): SUBMIT, STATUS, LIST,
-// CANCEL, SNAPSHOT and RESULTS, each answered with OK or ERROR carrying the request's request_id.
+// CANCEL, STOP, SNAPSHOT and RESULTS, each answered with OK or ERROR carrying the request's request_id.
 // A malformed request gets ERROR with a status code and a message naming the problem.
 #include <spdlog/spdlog.h>
 
@@ -90,12 +90,18 @@ protocol::Document Broker::answer(const protocol::Document& request) {
   if (command == "SUBMIT") return submit(request.body);
   if (command == "STATUS") return status(request.body);
   if (command == "LIST") return list();
-  if (command == "CANCEL") return cancel(request.body);
+  if (command == "CANCEL")
+    return control(request.body, "CANCEL", [this](Job& job) {
+      job.cancel(now());
+      return Status(Ok{});
+    });
+  if (command == "STOP")
+    return control(request.body, "STOP", [this](Job& job) { return job.stop_now(now()); });
   if (command == "SNAPSHOT") return snapshot(request.body);
   if (command == "RESULTS") return results(request.body);
   return error_reply(protocol::kBadMessage,
                      "unknown client command \"" + command +
-                         "\" (known: SUBMIT, STATUS, LIST, CANCEL, SNAPSHOT, RESULTS)");
+                         "\" (known: SUBMIT, STATUS, LIST, CANCEL, STOP, SNAPSHOT, RESULTS)");
 }
 
 protocol::Document Broker::submit(const nlohmann::json& body) {
@@ -141,17 +147,21 @@ protocol::Document Broker::list() {
   return ok_reply({{"jobs", jobs}});
 }
 
-protocol::Document Broker::cancel(const nlohmann::json& body) {
+protocol::Document Broker::control(const nlohmann::json& body, const char* command,
+                                   const std::function<Status(Job&)>& act) {
   auto id = job_id_field(body);
   if (!id)
-    return error_reply(protocol::kBadMessage, "CANCEL.job_id: expected non-negative integer");
+    return error_reply(protocol::kBadMessage,
+                       std::string(command) + ".job_id: expected non-negative integer");
   auto it = jobs_.find(*id);
   if (it == jobs_.end()) {
     if (retired_.count(*id))
       return error_reply(protocol::kConflict, "job " + std::to_string(*id) + " has already ended");
     return error_reply(protocol::kUnknownJob, "no job " + std::to_string(*id));
   }
-  it->second->cancel(now());
+  if (Status acted = act(*it->second); !acted)
+    return error_reply(acted.error().code, acted.error().message);
+  spdlog::info("job {}: {} by a client", *id, command);
   retire_if_final(*id);
   return ok_reply({{"job", retired_.at(*id)}});
 }

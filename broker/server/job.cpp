@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 
 #include "common/models/model_catalog.h"
+#include "common/rng/variates.h"
 
 namespace simsel {
 namespace {
@@ -28,13 +30,15 @@ std::string_view to_string(JobState state) {
       return "failed";
     case JobState::kCancelled:
       return "cancelled";
+    case JobState::kStopped:
+      return "stopped";
   }
   return "unknown";
 }
 
 bool is_final(JobState state) {
   return state == JobState::kSucceeded || state == JobState::kFailed ||
-         state == JobState::kCancelled;
+         state == JobState::kCancelled || state == JobState::kStopped;
 }
 
 Result<std::unique_ptr<Job>> Job::create(std::uint64_t id, const nlohmann::json& spec_document,
@@ -188,7 +192,49 @@ void Job::on_model_failure(const protocol::Task& task, const std::string& messag
 }
 
 void Job::cancel(double now) {
+  if (!is_final(state_)) actions_.push_back({{"action", "cancel"}, {"at", now}});
   finish(JobState::kCancelled, now);
+}
+
+Status Job::stop_now(double now) {
+  if (!bound() || state_ == JobState::kQueued)
+    return make_error("job " + std::to_string(id_) + " has not started; cancel it instead",
+                      protocol::kConflict);
+  const ProcedureProgress progress = procedure_->progress();
+  if (progress.leaders.empty() || progress.leaders.front().replications < 2)
+    return make_error("job " + std::to_string(id_) +
+                          " has no system with two outputs yet: nothing to select; cancel it "
+                          "instead",
+                      protocol::kConflict);
+  const SystemEstimate& best = progress.leaders.front();
+  // Simultaneous intervals for the differences of the contenders to the selected one
+  // (Bonferroni over all of them, normal approximation, variances from each one's outputs).
+  const double comparisons = static_cast<double>(std::max<std::uint64_t>(progress.survivors, 2) - 1);
+  const double z = standard_normal_quantile(1 - spec_.alpha / (2 * comparisons));
+  stop_intervals_ = nlohmann::json::array();
+  for (std::size_t i = 1; i < progress.leaders.size(); ++i) {
+    const SystemEstimate& other = progress.leaders[i];
+    if (other.replications < 2) continue;
+    const double half =
+        z * std::sqrt(best.stddev * best.stddev / static_cast<double>(best.replications) +
+                      other.stddev * other.stddev / static_cast<double>(other.replications));
+    stop_intervals_.push_back({{"index", other.system},
+                               {"params", systems_->params(other.system)},
+                               {"difference", other.mean - best.mean},
+                               {"half_width", half}});
+  }
+  std::ostringstream statement;
+  statement << "stopped early after " << progress.replications << " replications; "
+            << progress.survivors << (progress.survivors == 1 ? " system" : " systems")
+            << " still in contention; the selected one has the best sample mean; the "
+            << "procedure's guarantee does not hold for an early stop";
+  if (!stop_intervals_.empty())
+    statement << " (stop_intervals: the next leaders' differences to it, simultaneous "
+              << 100 * (1 - spec_.alpha) << "% intervals over the contenders)";
+  selection_ = Selection{best, progress.replications, statement.str()};
+  actions_.push_back({{"action", "stop"}, {"at", now}});
+  finish(JobState::kStopped, now);
+  return Ok{};
 }
 
 void Job::fail(std::string reason, double now) {
@@ -298,6 +344,8 @@ nlohmann::json Job::document(double now) const {
     document["guarantee"] = selection_->guarantee;
   }
   if (!error_.empty()) document["error"] = error_;
+  if (!stop_intervals_.is_null()) document["stop_intervals"] = stop_intervals_;
+  if (!actions_.empty()) document["actions"] = actions_;
   if (!waiting_.empty() && !is_final(state_)) document["waiting"] = waiting_;
   return document;
 }

@@ -25,7 +25,7 @@
 
 namespace simsel {
 
-enum class JobState { kQueued, kRunning, kSucceeded, kFailed, kCancelled };
+enum class JobState { kQueued, kRunning, kSucceeded, kFailed, kCancelled, kStopped };
 std::string_view to_string(JobState state);
 bool is_final(JobState state);
 
@@ -79,6 +79,12 @@ class Job {
   void on_model_failure(const protocol::Task& task, const std::string& message, double now);
 
   void cancel(double now);
+  // Ends the job at once with the best sample mean among the systems in contention, stated as
+  // an early stop: how many replications, how many contenders, the leaders' differences to the
+  // selected one with Bonferroni-simultaneous 1 - alpha intervals, and that the procedure's
+  // guarantee does not hold. State kStopped. Errors (kConflict): the job has not started, or
+  // no contender has two outputs yet (cancel it instead).
+  Status stop_now(double now);
   void fail(std::string reason, double now);
   // Checks the spec's limits; fails the job past one of them.
   void check_limits(double now);
@@ -125,6 +131,8 @@ class Job {
   std::uint64_t rate_mark_simulated_ = 0;
   double rate_mark_time_ = 0;
   std::optional<Selection> selection_;
+  nlohmann::json stop_intervals_;   // set by stop_now: the leaders' differences to the selected
+  nlohmann::json actions_ = nlohmann::json::array();  // users' controls: {action, at}
 };
 
 }  // namespace simsel

@@ -111,7 +111,9 @@ void Api::handle(Request request, const std::shared_ptr<HttpSession>& session) {
     case RouteId::kGetJob:
       return get_job(found.job_id, std::move(reply));
     case RouteId::kCancelJob:
-      return cancel_job(found.job_id, std::move(reply));
+      return control_job("CANCEL", found.job_id, std::move(reply));
+    case RouteId::kStopJob:
+      return control_job("STOP", found.job_id, std::move(reply));
     case RouteId::kJobResults:
       return job_results(found.job_id, query, std::move(reply));
     case RouteId::kJobResultCsv:
@@ -170,8 +172,8 @@ void Api::get_job(std::uint64_t job_id, Responder reply) {
   });
 }
 
-void Api::cancel_job(std::uint64_t job_id, Responder reply) {
-  link_.request("CANCEL", {{"job_id", job_id}}, [reply](Result<nlohmann::json> outcome) mutable {
+void Api::control_job(const char* command, std::uint64_t job_id, Responder reply) {
+  link_.request(command, {{"job_id", job_id}}, [reply](Result<nlohmann::json> outcome) mutable {
     if (!outcome) return reply.broker_error(outcome.error());
     reply.json(200, outcome.value()["job"]);
   });

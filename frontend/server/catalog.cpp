@@ -89,6 +89,13 @@ json build_openapi_document() {
          operation("Cancel a job",
                    {{"200", "job document"}, {"404", "unknown job"}, {"409", "already ended"}},
                    true)}}},
+      {"/api/jobs/{id}/stop",
+       {{"post", operation("Stop a running job now: the current best, stated as an early stop "
+                           "(state stopped, guarantee and stop_intervals say what is known)",
+                           {{"200", "job document"},
+                            {"404", "unknown job"},
+                            {"409", "already ended, not started, or nothing to select yet"}},
+                           true)}}},
       {"/api/jobs/{id}/results",
        {{"get",
          operation(

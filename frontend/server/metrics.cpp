@@ -9,8 +9,8 @@
 namespace simsel::web {
 namespace {
 
-constexpr std::array<std::string_view, 5> kStates = {"queued", "running", "succeeded", "failed",
-                                                     "cancelled"};
+constexpr std::array<std::string_view, 6> kStates = {"queued", "running",   "succeeded",
+                                                     "failed", "cancelled", "stopped"};
 
 prometheus::Gauge& gauge(prometheus::Registry& registry, const char* name, const char* help) {
   return prometheus::BuildGauge().Name(name).Help(help).Register(registry).Add({});

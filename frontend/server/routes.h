@@ -19,6 +19,7 @@ enum class RouteId {
   kListJobs,      // GET    /api/jobs
   kGetJob,        // GET    /api/jobs/{id}
   kCancelJob,     // DELETE /api/jobs/{id}
+  kStopJob,       // POST /api/jobs/{id}/stop
   kJobResults,    // GET    /api/jobs/{id}/results
   kJobResultCsv,  // GET    /api/jobs/{id}/result.csv
   kJobEvents,     // GET    /api/jobs/{id}/events

@@ -20,7 +20,7 @@ nlohmann::json or_null(const std::optional<double>& value) {
 }  // namespace
 
 bool is_final_state(std::string_view state) {
-  return state == "succeeded" || state == "failed" || state == "cancelled";
+  return state == "succeeded" || state == "failed" || state == "cancelled" || state == "stopped";
 }
 
 std::optional<double> stage_fraction(const nlohmann::json& document) {

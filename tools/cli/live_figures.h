@@ -29,7 +29,7 @@ struct JobFigures {
   nlohmann::json to_json() const;  // the fields above; unknown ones as null
 };
 
-// True for the states a job ends in: succeeded, failed, cancelled.
+// True for the states a job ends in: succeeded, failed, cancelled, stopped.
 bool is_final_state(std::string_view state);
 
 // The fraction of the current stage done, when the document tells: 1 once the job ended;

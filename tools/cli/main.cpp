@@ -1,7 +1,8 @@
 // simsel: the command-line client. `run` runs a job on an embedded broker with local worker
-// threads; submit, status, list, cancel and watch talk to a running simsel-broker.
-// Exit codes: 0 done (job succeeded; for `status`, also still queued or running), 1 job failed
-// or was cancelled, 2 bad input, 3 broker unreachable or other runtime failure.
+// threads; submit, status, list, cancel, stop and watch talk to a running simsel-broker.
+// Exit codes: 0 done (job succeeded or was stopped early with a result; for `status`, also
+// still queued or running), 1 job failed or was cancelled, 2 bad input, 3 broker unreachable or
+// other runtime failure.
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -42,7 +43,9 @@ int fail(const std::string& message, int code) {
 // A job still queued or running has not failed: `status` of it succeeds.
 int exit_code_for(const nlohmann::json& document) {
   const std::string state = document.value("state", "");
-  return state == "succeeded" || state == "queued" || state == "running" ? 0 : kJobFailed;
+  return state == "succeeded" || state == "stopped" || state == "queued" || state == "running"
+             ? 0
+             : kJobFailed;
 }
 
 int show(const nlohmann::json& document, bool json) {
@@ -121,6 +124,11 @@ int remote(const std::string& command, Options& options, const Config& config) {
     if (!reply) return print_error(reply.error());
     return show(reply.value()["job"], options.json);
   }
+  if (command == "stop") {  // the ended job's result, as status shows it
+    auto reply = client.request("STOP", {{"job_id", options.job_id}});
+    if (!reply) return print_error(reply.error());
+    return show(reply.value()["job"], options.json);
+  }
   if (command == "cancel") {
     auto reply = client.request("CANCEL", {{"job_id", options.job_id}});
     if (!reply) return print_error(reply.error());
@@ -164,6 +172,10 @@ int main(int argc, char** argv) {
   list->add_flag("--json", options.json, "print JSON");
   auto* cancel = app.add_subcommand("cancel", "cancel a job");
   cancel->add_option("id", options.job_id, "job id")->required();
+  auto* stop = app.add_subcommand(
+      "stop", "stop a running job now: the current best, stated as an early stop");
+  stop->add_option("id", options.job_id, "job id")->required();
+  stop->add_flag("--json", options.json, "print the result as JSON");
   auto* watch = app.add_subcommand("watch", "follow a job live until it ends");
   watch->add_option("id", options.job_id, "job id")->required();
   watch->add_flag("--json", options.json, "print the final result as JSON");
@@ -177,6 +189,7 @@ int main(int argc, char** argv) {
   (void)submit;
   (void)list;
   (void)cancel;
+  (void)stop;
 
   if (procedures->parsed()) {  // the catalog is compiled in: no config, no broker
     if (options.json) {

@@ -54,6 +54,11 @@ void print_result(std::ostream& out, const nlohmann::json& document) {
         << best.value("replications", std::uint64_t{0}) << " replications\n"
         << "  guarantee      " << document.value("guarantee", "") << "\n";
   }
+  // An early stop's simultaneous intervals: how far behind the next leaders may really be.
+  for (const auto& other : document.value("stop_intervals", nlohmann::json::array()))
+    out << "  vs #" << other.value("index", std::uint64_t{0}) << " " << other["params"].dump()
+        << "  difference " << fixed(other.value("difference", 0.0), 6) << " +- "
+        << fixed(other.value("half_width", 0.0), 6) << "\n";
   if (document.contains("error"))
     out << "  error          " << document["error"].get<std::string>() << "\n";
   if (document.contains("waiting"))

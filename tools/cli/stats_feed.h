@@ -56,7 +56,7 @@ class StatsFeed {
 // "job/<id>" for a job id.
 std::string job_topic(std::uint64_t job_id);
 
-// True when a job document's state is final: succeeded, failed or cancelled.
+// True when a job document's state is final: succeeded, failed, cancelled or stopped.
 bool job_ended(const nlohmann::json& document);
 
 // Follows job `job_id` until it ends: calls `on_update` with each newer job document (first the

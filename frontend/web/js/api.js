@@ -34,6 +34,7 @@ export const api = {
   jobs: () => call("GET", "/api/jobs"),
   job: (id) => call("GET", jobPath(id)),
   cancel: (id) => call("DELETE", jobPath(id)),
+  stop: (id) => call("POST", `${jobPath(id)}/stop`),
   results: (id) => call("GET", `${jobPath(id)}/results?limit=10000`),
   cluster: () => call("GET", "/api/cluster"),
   // The job's event stream, resuming after `lastEventId` when there is one.

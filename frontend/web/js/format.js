@@ -1,7 +1,7 @@
 // Formatting for the page: numbers, durations, times, the stage banner and the guarantee in
 // words. Pure functions of their arguments (no DOM, no clock), tested with `node --test`.
 
-const FINAL_STATES = new Set(["succeeded", "failed", "cancelled"]);
+const FINAL_STATES = new Set(["succeeded", "failed", "cancelled", "stopped"]);
 
 export function isFinal(state) {
   return FINAL_STATES.has(state);
@@ -47,6 +47,7 @@ export function stageBanner(job) {
   if (job.state === "queued") return `${procedure} queued, waiting for workers`;
   if (job.state === "failed") return `${procedure} failed: ${job.error || "unknown error"}`;
   if (job.state === "cancelled") return `${procedure} cancelled`;
+  if (job.state === "stopped") return `${procedure} stopped early`;
   const progress = job.progress || {};
   let words = `${procedure} ${progress.stage || job.state || ""}`.trim();
   if (progress.round > 0 && !/ round \d+$/.test(words)) words += ` round ${progress.round}`;

@@ -97,7 +97,8 @@ export class JobView {
     const section = (title, ...children) => el("div", {}, el("h2", {}, title), ...children);
     this.root.replaceChildren(
       el("h1", {}, `Job #${this.jobId} `, this.stateBadge = el("span", { class: "state", dataset: { testid: "job-state" } }),
-        " ", this.cancelButton = el("button", { class: "danger", hidden: true, onclick: () => this.cancel() }, "Cancel")),
+        " ", this.stopButton = el("button", { hidden: true, dataset: { testid: "stop" }, title: "end now with the current best, stated as an early stop", onclick: () => this.control("stop") }, "Stop now"),
+        " ", this.cancelButton = el("button", { class: "danger", hidden: true, onclick: () => this.control("cancel") }, "Cancel")),
       this.connection = el("div", { class: "connection muted", dataset: { testid: "connection" } }, "connecting…"),
       this.summary = el("div", { class: "muted" }),
       this.banner = el("div", { class: "banner", dataset: { testid: "stage-banner" } }),
@@ -121,6 +122,7 @@ export class JobView {
     this.stateBadge.textContent = job.state;
     this.stateBadge.className = `state state-${job.state}`;
     this.cancelButton.hidden = isFinal(job.state);
+    this.stopButton.hidden = job.state !== "running";
     this.summary.textContent = `${job.procedure} on ${formatCount(job.systems)} systems of model ${job.model}` +
       ` · delta ${job.delta} · alpha ${job.alpha} · n0 ${job.n0} · seed ${job.seed} · CRN ${job.crn ? "on" : "off"}`;
     this.banner.textContent = stageBanner(job);
@@ -166,7 +168,7 @@ export class JobView {
   renderResult() {
     const job = this.state.job;
     if (!job || !isFinal(job.state)) return;
-    if (job.state !== "succeeded") {
+    if (job.state !== "succeeded" && job.state !== "stopped") {
       this.result.replaceChildren(el("div", { class: "panel" }, job.state === "failed" ? `The job failed: ${job.error}` : "The job was cancelled."));
       return;
     }
@@ -176,6 +178,8 @@ export class JobView {
       el("p", {}, el("span", { dataset: { testid: "selected-params" } }, formatParams(best.params)),
         ` · estimated mean ${formatNumber(best.mean, 6)} from ${formatCount(best.replications)} replications`),
       el("p", { dataset: { testid: "guarantee" } }, guaranteeWords(job)),
+      ...(job.stop_intervals || []).map((other) => el("p", { class: "muted" },
+        `vs #${other.index} ${formatParams(other.params)}: difference ${formatNumber(other.difference, 4)} ± ${formatNumber(other.half_width, 4)}`)),
       el("p", {}, `${formatCount(job.total_replications)} replications used in ${formatDuration(job.wall_seconds)}. Download the per-system results: `,
         el("a", { href: api.resultCsvUrl(job.job_id), download: `job-${job.job_id}-results.csv` }, "CSV"), " · ",
         el("a", { href: api.resultsJsonUrl(job.job_id), download: `job-${job.job_id}-results.json` }, "JSON"))));
@@ -193,11 +197,11 @@ export class JobView {
     ...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 7, class: "muted" }, "no workers connected"))]));
   }
 
-  async cancel() {
+  async control(action) {  // "cancel" or "stop"
     try {
-      await api.cancel(this.jobId);
+      await api[action](this.jobId);
     } catch (e) {
-      this.setConnection(`Cannot cancel: ${e.message}`, true);
+      this.setConnection(`Cannot ${action}: ${e.message}`, true);
     }
   }
 }

@@ -450,3 +450,43 @@ TEST_CASE("STOP refuses a job that has not started", "[broker][steering]") {
   CHECK(refused.error().code == protocol::kConflict);
   CHECK_THAT(refused.error().message, Catch::Contains("has not started; cancel it instead"));
 }
+
+TEST_CASE("a paused job gets no new tasks and, resumed, ends with its undisturbed answer",
+          "[broker][steering]") {
+  const nlohmann::json spec = flowline_job(10, 5);
+  TempDir dir("pause");
+  zmq::context_t context;
+  LocalCluster cluster(context, test_config(Transport::kInproc, 2, dir.path));
+  const nlohmann::json undisturbed = run_to_end(context, cluster, spec);
+  REQUIRE(undisturbed["state"] == "succeeded");
+
+  BrokerClient client(context, cluster.client_endpoint());
+  auto submitted = client.request("SUBMIT", {{"spec", spec}});
+  REQUIRE(submitted.ok());
+  const std::uint64_t id = submitted.value()["job_id"];
+  const auto job = [&] { return client.request("STATUS", {{"job_id", id}}).value()["job"]; };
+  for (int i = 0; i < 500 && job()["simulated_replications"].get<std::uint64_t>() < 1000; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  auto paused = client.request("PAUSE", {{"job_id", id}});
+  REQUIRE(paused.ok());
+  CHECK(paused.value()["job"]["paused"] == true);
+  REQUIRE(paused.value()["job"]["state"] == "running");  // paused mid-job, not after its end
+  CHECK(client.request("PAUSE", {{"job_id", id}}).error().code == protocol::kConflict);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // what was in flight lands
+  const auto settled = job()["simulated_replications"].get<std::uint64_t>();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  CHECK(job()["simulated_replications"].get<std::uint64_t>() == settled);  // nothing new
+  CHECK(job()["state"] == "running");
+
+  REQUIRE(client.request("RESUME", {{"job_id", id}}).ok());
+  CHECK(client.request("RESUME", {{"job_id", id}}).error().code == protocol::kConflict);
+  const nlohmann::json final = follow_job(context, client, cluster.stats_endpoint(), id,
+                                          [](const nlohmann::json&) {})
+                                   .value();
+  CHECK(final["state"] == "succeeded");
+  CHECK(final["best"]["index"] == undisturbed["best"]["index"]);
+  CHECK(final["best"]["mean"] == undisturbed["best"]["mean"]);
+  CHECK(final["total_replications"] == undisturbed["total_replications"]);
+  CHECK(final["actions"][0]["action"] == "pause");
+  CHECK(final["actions"][1]["action"] == "resume");
+}

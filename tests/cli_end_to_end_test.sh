@@ -36,13 +36,20 @@ simsel cancel "$id2" | grep -q "cancelled" || fail "cancel of a running job"
 if out=$(simsel status "$id2" --json); then fail "status of a cancelled job exited 0"; fi
 [[ $out == *'"state": "cancelled"'* ]] || fail "cancelled job not cancelled: $out"
 
-# A job stopped while it runs: its result is the current best, stated as an early stop, exit 0.
+# A job paused, resumed and stopped while it runs: the stop's result is the current best, stated
+# as an early stop, exit 0.
 id3=$(simsel submit "$src/examples/tp-3249.toml")
 for _ in $(seq 200); do  # a few outputs of every system in: something to select from
   python3 -c 'import json,sys; sys.exit(json.load(sys.stdin)["total_replications"] < 3 * 3249)' \
     <<<"$(simsel status "$id3" --json)" && break
   sleep 0.05
 done
+# Paused and resumed on the way: the status says so while paused.
+[[ $(simsel pause "$id3") == "job $id3 paused" ]] || fail "pause"
+[[ $(simsel status "$id3" --json) == *'"paused": true'* ]] || fail "status of a paused job"
+if out=$(simsel pause "$id3" 2>&1); then fail "a second pause succeeded"; fi
+[[ $out == *"is already paused"* ]] || fail "second pause: '$out'"
+[[ $(simsel resume "$id3") == "job $id3 resumed" ]] || fail "resume"
 out=$(simsel stop "$id3" 2>&1) || fail "stop of a running job exited $?: $out"
 [[ $out == *"job $id3: stopped"* && $out == *"stopped early after "* && $out == *"best system"* ]] \
   || fail "stop of a running job: '$out'"

@@ -32,6 +32,9 @@ TEST_CASE("LiveFigures: the stage in words names round and rounds", "[live]") {
   json waiting = running("screening", 3, 10, 0);
   waiting["waiting"] = "waiting for a worker that offers model 'mm1'";
   CHECK(simsel::stage_words(waiting) == "waiting for a worker that offers model 'mm1'");
+  json paused = running("screening", 3, 10, 0);
+  paused["paused"] = true;
+  CHECK(simsel::stage_words(paused) == "paused by a user");
 }
 
 TEST_CASE("LiveFigures: fraction of the first stage and of a bounded stage", "[live]") {

@@ -157,7 +157,8 @@ void Broker::accrue_capacity() {
   last_accrual_ = moment;
   for (auto& [id, job] : jobs_) {
     // Jobs that ended this turn are still here and get their last slice.
-    if (job->state() != JobState::kQueued) job->add_capacity(capacity);
+    // A paused job is not offered the slots, so they do not count against its utilization.
+    if (job->state() != JobState::kQueued && !job->paused()) job->add_capacity(capacity);
   }
 }
 

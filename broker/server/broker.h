@@ -62,8 +62,8 @@ class Broker {
   protocol::Document submit(const nlohmann::json& body);
   protocol::Document status(const nlohmann::json& body);
   protocol::Document list();
-  // CANCEL and STOP: `act` on the live job the body names, then retire it; the answer is the
-  // ended job's document.
+  // CANCEL, STOP, PAUSE and RESUME: `act` on the live job the body names, retiring it if it
+  // ended; the answer is its document.
   protocol::Document control(const nlohmann::json& body, const char* command,
                              const std::function<Status(Job&)>& act);
   protocol::Document snapshot(const nlohmann::json& body);

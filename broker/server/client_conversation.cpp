@@ -1,5 +1,5 @@
 // The broker's side of the client conversation (docs/PROTOCOL.md): SUBMIT, STATUS, LIST,
-// CANCEL, STOP, SNAPSHOT and RESULTS, each answered with OK or ERROR carrying the request's request_id.
+// CANCEL, STOP, PAUSE, RESUME, SNAPSHOT and RESULTS, each answered with OK or ERROR carrying the request's request_id.
 // A malformed request gets ERROR with a status code and a message naming the problem.
 #include <spdlog/spdlog.h>
 
@@ -97,11 +97,16 @@ protocol::Document Broker::answer(const protocol::Document& request) {
     });
   if (command == "STOP")
     return control(request.body, "STOP", [this](Job& job) { return job.stop_now(now()); });
+  if (command == "PAUSE")
+    return control(request.body, "PAUSE", [this](Job& job) { return job.pause(now()); });
+  if (command == "RESUME")
+    return control(request.body, "RESUME", [this](Job& job) { return job.resume(now()); });
   if (command == "SNAPSHOT") return snapshot(request.body);
   if (command == "RESULTS") return results(request.body);
   return error_reply(protocol::kBadMessage,
                      "unknown client command \"" + command +
-                         "\" (known: SUBMIT, STATUS, LIST, CANCEL, STOP, SNAPSHOT, RESULTS)");
+                         "\" (known: SUBMIT, STATUS, LIST, CANCEL, STOP, PAUSE, RESUME, SNAPSHOT, "
+                         "RESULTS)");
 }
 
 protocol::Document Broker::submit(const nlohmann::json& body) {
@@ -162,8 +167,9 @@ protocol::Document Broker::control(const nlohmann::json& body, const char* comma
   if (Status acted = act(*it->second); !acted)
     return error_reply(acted.error().code, acted.error().message);
   spdlog::info("job {}: {} by a client", *id, command);
+  job_changed(*it->second);
   retire_if_final(*id);
-  return ok_reply({{"job", retired_.at(*id)}});
+  return ok_reply({{"job", *job_document(*id)}});
 }
 
 protocol::Document Broker::snapshot(const nlohmann::json& body) {

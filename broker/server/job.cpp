@@ -127,7 +127,8 @@ std::uint64_t Job::entry_depth() const {
 
 std::optional<protocol::Task> Job::next_task(std::uint64_t task_id, std::uint64_t max_cells,
                                              std::uint64_t max_outstanding) {
-  if (is_final(state_) || !bound() || outstanding_cells_ >= max_outstanding) return std::nullopt;
+  if (is_final(state_) || !bound() || paused_ || outstanding_cells_ >= max_outstanding)
+    return std::nullopt;
   auto entries = plan_.next(procedure_->targets(), max_cells, entry_depth());
   if (entries.empty() && advanced_since_rescan_) {
     advanced_since_rescan_ = false;
@@ -194,6 +195,22 @@ void Job::on_model_failure(const protocol::Task& task, const std::string& messag
 void Job::cancel(double now) {
   if (!is_final(state_)) actions_.push_back({{"action", "cancel"}, {"at", now}});
   finish(JobState::kCancelled, now);
+}
+
+Status Job::pause(double now) {
+  if (paused_)
+    return make_error("job " + std::to_string(id_) + " is already paused", protocol::kConflict);
+  paused_ = true;
+  actions_.push_back({{"action", "pause"}, {"at", now}});
+  return Ok{};
+}
+
+Status Job::resume(double now) {
+  if (!paused_)
+    return make_error("job " + std::to_string(id_) + " is not paused", protocol::kConflict);
+  paused_ = false;
+  actions_.push_back({{"action", "resume"}, {"at", now}});
+  return Ok{};
 }
 
 Status Job::stop_now(double now) {
@@ -346,6 +363,7 @@ nlohmann::json Job::document(double now) const {
   if (!error_.empty()) document["error"] = error_;
   if (!stop_intervals_.is_null()) document["stop_intervals"] = stop_intervals_;
   if (!actions_.empty()) document["actions"] = actions_;
+  if (paused_ && !is_final(state_)) document["paused"] = true;
   if (!waiting_.empty() && !is_final(state_)) document["waiting"] = waiting_;
   return document;
 }

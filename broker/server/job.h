@@ -85,6 +85,11 @@ class Job {
   // guarantee does not hold. State kStopped. Errors (kConflict): the job has not started, or
   // no contender has two outputs yet (cancel it instead).
   Status stop_now(double now);
+  // A paused job gets no new tasks (those in flight complete and are used); resume undoes it.
+  // Errors (kConflict): already paused, or not paused.
+  Status pause(double now);
+  Status resume(double now);
+  bool paused() const { return paused_; }
   void fail(std::string reason, double now);
   // Checks the spec's limits; fails the job past one of them.
   void check_limits(double now);
@@ -133,6 +138,7 @@ class Job {
   std::optional<Selection> selection_;
   nlohmann::json stop_intervals_;   // set by stop_now: the leaders' differences to the selected
   nlohmann::json actions_ = nlohmann::json::array();  // users' controls: {action, at}
+  bool paused_ = false;
 };
 
 }  // namespace simsel

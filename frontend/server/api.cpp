@@ -114,6 +114,10 @@ void Api::handle(Request request, const std::shared_ptr<HttpSession>& session) {
       return control_job("CANCEL", found.job_id, std::move(reply));
     case RouteId::kStopJob:
       return control_job("STOP", found.job_id, std::move(reply));
+    case RouteId::kPauseJob:
+      return control_job("PAUSE", found.job_id, std::move(reply));
+    case RouteId::kResumeJob:
+      return control_job("RESUME", found.job_id, std::move(reply));
     case RouteId::kJobResults:
       return job_results(found.job_id, query, std::move(reply));
     case RouteId::kJobResultCsv:

@@ -58,7 +58,7 @@ class Api final : public RequestHandler {
   void submit_job(const Request& request, Responder reply);
   void list_jobs(Responder reply);
   void get_job(std::uint64_t job_id, Responder reply);
-  // CANCEL or STOP of docs/PROTOCOL.md; answers the ended job's document.
+  // CANCEL, STOP, PAUSE or RESUME of docs/PROTOCOL.md; answers the job's document.
   void control_job(const char* command, std::uint64_t job_id, Responder reply);
   void job_results(std::uint64_t job_id, std::string_view query, Responder reply);
   void result_csv(std::uint64_t job_id, Responder reply);

@@ -20,6 +20,8 @@ enum class RouteId {
   kGetJob,        // GET    /api/jobs/{id}
   kCancelJob,     // DELETE /api/jobs/{id}
   kStopJob,       // POST /api/jobs/{id}/stop
+  kPauseJob,      // POST /api/jobs/{id}/pause
+  kResumeJob,     // POST /api/jobs/{id}/resume
   kJobResults,    // GET    /api/jobs/{id}/results
   kJobResultCsv,  // GET    /api/jobs/{id}/result.csv
   kJobEvents,     // GET    /api/jobs/{id}/events

@@ -42,6 +42,7 @@ std::string stage_words(const nlohmann::json& document) {
   // Set while no live worker offers the job's model: the one thing the user must know.
   if (document.contains("waiting") && document["waiting"].is_string())
     return document["waiting"].get<std::string>();
+  if (document.value("paused", false)) return "paused by a user";
   const auto& progress = document.value("progress", nlohmann::json::object());
   std::string words = progress.value("stage", document.value("state", ""));
   const std::uint64_t round = count(progress, "round");

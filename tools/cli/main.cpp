@@ -1,5 +1,5 @@
 // simsel: the command-line client. `run` runs a job on an embedded broker with local worker
-// threads; submit, status, list, cancel, stop and watch talk to a running simsel-broker.
+// threads; submit, status, list, cancel, stop, pause, resume and watch talk to a running simsel-broker.
 // Exit codes: 0 done (job succeeded or was stopped early with a result; for `status`, also
 // still queued or running), 1 job failed or was cancelled, 2 bad input, 3 broker unreachable or
 // other runtime failure.
@@ -129,6 +129,12 @@ int remote(const std::string& command, Options& options, const Config& config) {
     if (!reply) return print_error(reply.error());
     return show(reply.value()["job"], options.json);
   }
+  if (command == "pause" || command == "resume") {
+    auto reply = client.request(command == "pause" ? "PAUSE" : "RESUME", {{"job_id", options.job_id}});
+    if (!reply) return print_error(reply.error());
+    std::cout << "job " << options.job_id << (command == "pause" ? " paused\n" : " resumed\n");
+    return 0;
+  }
   if (command == "cancel") {
     auto reply = client.request("CANCEL", {{"job_id", options.job_id}});
     if (!reply) return print_error(reply.error());
@@ -176,6 +182,10 @@ int main(int argc, char** argv) {
       "stop", "stop a running job now: the current best, stated as an early stop");
   stop->add_option("id", options.job_id, "job id")->required();
   stop->add_flag("--json", options.json, "print the result as JSON");
+  auto* pause = app.add_subcommand("pause", "pause a job: no new tasks until resumed");
+  pause->add_option("id", options.job_id, "job id")->required();
+  auto* resume = app.add_subcommand("resume", "resume a paused job");
+  resume->add_option("id", options.job_id, "job id")->required();
   auto* watch = app.add_subcommand("watch", "follow a job live until it ends");
   watch->add_option("id", options.job_id, "job id")->required();
   watch->add_flag("--json", options.json, "print the final result as JSON");
@@ -190,6 +200,8 @@ int main(int argc, char** argv) {
   (void)list;
   (void)cancel;
   (void)stop;
+  (void)pause;
+  (void)resume;
 
   if (procedures->parsed()) {  // the catalog is compiled in: no config, no broker
     if (options.json) {

@@ -35,6 +35,8 @@ export const api = {
   job: (id) => call("GET", jobPath(id)),
   cancel: (id) => call("DELETE", jobPath(id)),
   stop: (id) => call("POST", `${jobPath(id)}/stop`),
+  pause: (id) => call("POST", `${jobPath(id)}/pause`),
+  resume: (id) => call("POST", `${jobPath(id)}/resume`),
   results: (id) => call("GET", `${jobPath(id)}/results?limit=10000`),
   cluster: () => call("GET", "/api/cluster"),
   // The job's event stream, resuming after `lastEventId` when there is one.

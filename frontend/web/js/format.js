@@ -44,6 +44,7 @@ export function formatTime(unixSeconds) {
 export function stageBanner(job) {
   const procedure = (job.procedure || "").toUpperCase();
   if (job.waiting && !isFinal(job.state)) return `${procedure} ${job.waiting}`;  // the broker's reason
+  if (job.paused && !isFinal(job.state)) return `${procedure} paused by a user`;
   if (job.state === "queued") return `${procedure} queued, waiting for workers`;
   if (job.state === "failed") return `${procedure} failed: ${job.error || "unknown error"}`;
   if (job.state === "cancelled") return `${procedure} cancelled`;

@@ -98,6 +98,7 @@ export class JobView {
     this.root.replaceChildren(
       el("h1", {}, `Job #${this.jobId} `, this.stateBadge = el("span", { class: "state", dataset: { testid: "job-state" } }),
         " ", this.stopButton = el("button", { hidden: true, dataset: { testid: "stop" }, title: "end now with the current best, stated as an early stop", onclick: () => this.control("stop") }, "Stop now"),
+        " ", this.pauseButton = el("button", { hidden: true, dataset: { testid: "pause" }, onclick: () => this.control(this.state.job?.paused ? "resume" : "pause") }, "Pause"),
         " ", this.cancelButton = el("button", { class: "danger", hidden: true, onclick: () => this.control("cancel") }, "Cancel")),
       this.connection = el("div", { class: "connection muted", dataset: { testid: "connection" } }, "connecting…"),
       this.summary = el("div", { class: "muted" }),
@@ -123,6 +124,8 @@ export class JobView {
     this.stateBadge.className = `state state-${job.state}`;
     this.cancelButton.hidden = isFinal(job.state);
     this.stopButton.hidden = job.state !== "running";
+    this.pauseButton.hidden = isFinal(job.state);
+    this.pauseButton.textContent = job.paused ? "Resume" : "Pause";
     this.summary.textContent = `${job.procedure} on ${formatCount(job.systems)} systems of model ${job.model}` +
       ` · delta ${job.delta} · alpha ${job.alpha} · n0 ${job.n0} · seed ${job.seed} · CRN ${job.crn ? "on" : "off"}`;
     this.banner.textContent = stageBanner(job);
@@ -197,7 +200,7 @@ export class JobView {
     ...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 7, class: "muted" }, "no workers connected"))]));
   }
 
-  async control(action) {  // "cancel" or "stop"
+  async control(action) {  // "cancel", "stop", "pause" or "resume"
     try {
       await api[action](this.jobId);
     } catch (e) {

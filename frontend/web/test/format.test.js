@@ -33,6 +33,7 @@ test("the stage banner names procedure, stage and round of rounds", () => {
     "KN failed: limits.max_replications reached");
   assert.equal(stageBanner({ procedure: "kn", state: "queued" }), "KN queued, waiting for workers");
   assert.equal(stageBanner({ procedure: "kt", state: "stopped", progress: { stage: "knockout", round: 2 } }), "KT stopped early");
+  assert.equal(stageBanner({ procedure: "kn", state: "running", paused: true, progress: { stage: "screening" } }), "KN paused by a user");
   assert.equal(stageBanner({ procedure: "kn", state: "queued", waiting: "waiting for a worker that offers model 'mm1'" }),
     "KN waiting for a worker that offers model 'mm1'");
   assert.equal(stageBanner({ procedure: "kn", state: "running", progress: { stage: "screening" }, waiting: "waiting for a worker that offers model 'mm1'" }),

@@ -490,3 +490,42 @@ TEST_CASE("a paused job gets no new tasks and, resumed, ends with its undisturbe
   CHECK(final["actions"][0]["action"] == "pause");
   CHECK(final["actions"][1]["action"] == "resume");
 }
+
+TEST_CASE("jobs with priorities 3 and 1 share the worker slots 3:1 while both have work",
+          "[broker][steering]") {
+  TempDir dir("priority");
+  zmq::context_t context;
+  LocalCluster cluster(context, test_config(Transport::kInproc, 2, dir.path));
+  BrokerClient client(context, cluster.client_endpoint());
+  // Two long jobs on the flow line (L = 20: 3,249 systems; Rinott with delta = 0.01 wants
+  // millions of replications, far more than the window below).
+  std::vector<std::uint64_t> ids;
+  for (std::uint64_t seed : {1, 2}) {
+    nlohmann::json spec = flowline_job(20, seed);
+    spec["procedure"] = "rinott";
+    spec["delta"] = 0.01;
+    auto submitted = client.request("SUBMIT", {{"spec", spec}});
+    REQUIRE(submitted.ok());
+    ids.push_back(submitted.value()["job_id"]);
+  }
+  REQUIRE(client.request("PRIORITY", {{"job_id", ids[0]}, {"weight", 3}}).ok());
+  CHECK(client.request("PRIORITY", {{"job_id", ids[1]}, {"weight", 0}}).error().code ==
+        protocol::kBadMessage);
+  const auto busy = [&] {
+    std::vector<double> seconds;
+    for (std::uint64_t id : ids)
+      seconds.push_back(client.request("STATUS", {{"job_id", id}}).value()["job"]["busy_seconds"]);
+    return seconds;
+  };
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // past the first measured tasks
+  const std::vector<double> before = busy();
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  const std::vector<double> after = busy();
+  for (std::uint64_t id : ids)
+    REQUIRE(client.request("STATUS", {{"job_id", id}}).value()["job"]["state"] == "running");
+  const double ratio = (after[0] - before[0]) / (after[1] - before[1]);
+  INFO("compute seconds in the window: " << after[0] - before[0] << " and "
+                                         << after[1] - before[1]);
+  CHECK(ratio == Approx(3.0).epsilon(0.05));
+  for (std::uint64_t id : ids) CHECK(client.request("CANCEL", {{"job_id", id}}).ok());
+}

@@ -50,6 +50,10 @@ done
 if out=$(simsel pause "$id3" 2>&1); then fail "a second pause succeeded"; fi
 [[ $out == *"is already paused"* ]] || fail "second pause: '$out'"
 [[ $(simsel resume "$id3") == "job $id3 resumed" ]] || fail "resume"
+[[ $(simsel priority "$id3" 3) == "job $id3 priority 3" ]] || fail "priority"
+out=$(simsel status "$id3" --json); [[ $out == *'"priority": 3'* ]] || fail "status after priority: $out"
+if out=$(simsel priority "$id3" 5000 2>&1); then fail "priority 5000 accepted"; fi
+[[ $out == *"PRIORITY.weight: must be a number in [0.01, 1000]"* ]] || fail "priority 5000: '$out'"
 out=$(simsel stop "$id3" 2>&1) || fail "stop of a running job exited $?: $out"
 [[ $out == *"job $id3: stopped"* && $out == *"stopped early after "* && $out == *"best system"* ]] \
   || fail "stop of a running job: '$out'"

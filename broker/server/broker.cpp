@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace simsel {
@@ -89,31 +90,45 @@ void Broker::run() {
 }
 
 // The next task for `worker` of a job whose model it runs.
-std::optional<protocol::Task> Broker::next_task_round_robin(const WorkerSession& worker,
+// Weighted fair share by stride scheduling: each job has a virtual time, `pass`, advanced by
+// the estimated compute seconds of every task it gets divided by its priority weight; the next
+// task goes to the job with the smallest pass that has work this worker can run. With equal
+// weights this is a fair share of compute time (tasks are sized by time, so nearly round
+// robin); with weights 3 and 1, a 3:1 share while both have work. A job joins at the smallest
+// pass of the others, so it gets its share from then on, not a catch-up burst.
+std::optional<protocol::Task> Broker::next_task_fair_share(const WorkerSession& worker,
                                                            std::uint64_t slots) {
-  if (jobs_.empty()) return std::nullopt;
-  // Start after the job served last, wrap around once: every job gets its turn.
-  auto start = jobs_.upper_bound(round_robin_job_);
-  for (std::size_t visited = 0; visited < jobs_.size(); ++visited) {
-    if (start == jobs_.end()) start = jobs_.begin();
-    Job& job = *start->second;
-    if (!worker.models.count(job.spec().model)) {
-      ++start;
-      continue;
-    }
+  std::vector<Job*> order;
+  for (auto& [id, job] : jobs_)
+    if (worker.models.count(job->spec().model)) order.push_back(job.get());
+  std::sort(order.begin(), order.end(), [](const Job* a, const Job* b) {
+    return a->pass() != b->pass() ? a->pass() < b->pass() : a->id() < b->id();
+  });
+  for (Job* job : order) {
     const std::uint64_t cells =
-        job.cells_per_task(config_.task_target_ms * 1e-3, config_.max_task_replications);
+        job->cells_per_task(config_.task_target_ms * 1e-3, config_.max_task_replications);
     // Enough work handed out to keep every slot busy twice over, and no more: the rest would
     // be speculation the procedure may never use.
     const std::uint64_t max_outstanding = cells * std::max<std::uint64_t>(slots, 1) * 2;
-    if (auto task = job.next_task(next_task_id_, cells, max_outstanding)) {
+    if (auto task = job->next_task(next_task_id_, cells, max_outstanding)) {
       ++next_task_id_;
-      round_robin_job_ = job.id();
+      job->charge(static_cast<double>(task->replication_count()) * job->seconds_per_cell());
       return task;
     }
-    ++start;
   }
   return std::nullopt;
+}
+
+// The pass a job (re)joins the fair share at: the smallest of the other live jobs', or 0.
+double Broker::entry_pass(std::uint64_t joining) const {
+  double smallest = 0;
+  bool any = false;
+  for (const auto& [id, job] : jobs_) {
+    if (is_final(job->state()) || job->paused() || id == joining) continue;
+    smallest = any ? std::min(smallest, job->pass()) : job->pass();
+    any = true;
+  }
+  return smallest;
 }
 
 void Broker::dispatch() {
@@ -124,7 +139,7 @@ void Broker::dispatch() {
     // One task per worker per pass, so tasks spread over workers instead of filling the first.
     for (auto& [identity, worker] : workers_.sessions()) {
       if (worker.free_credit() == 0) continue;
-      auto task = next_task_round_robin(worker, slots);
+      auto task = next_task_fair_share(worker, slots);
       if (!task) continue;  // nothing this worker runs; others may run other models
       work_left = true;
       Job& job = *jobs_.at(task->job_id);

@@ -62,7 +62,7 @@ class Broker {
   protocol::Document submit(const nlohmann::json& body);
   protocol::Document status(const nlohmann::json& body);
   protocol::Document list();
-  // CANCEL, STOP, PAUSE and RESUME: `act` on the live job the body names, retiring it if it
+  // CANCEL, STOP, PAUSE, RESUME and PRIORITY: `act` on the live job the body names, retiring it if it
   // ended; the answer is its document.
   protocol::Document control(const nlohmann::json& body, const char* command,
                              const std::function<Status(Job&)>& act);
@@ -73,8 +73,9 @@ class Broker {
   void advance_jobs();
   void accrue_capacity();
   void dispatch();
-  std::optional<protocol::Task> next_task_round_robin(const WorkerSession& worker,
-                                                      std::uint64_t slots);
+  std::optional<protocol::Task> next_task_fair_share(const WorkerSession& worker,
+                                                     std::uint64_t slots);
+  double entry_pass(std::uint64_t joining = 0) const;
   const ModelDescriptor* model_descriptor(const std::string& name) const;
   std::set<std::string> accept_models(const std::string& worker_name,
                                       const std::vector<ModelDescriptor>& models);
@@ -110,7 +111,6 @@ class Broker {
   std::unordered_map<std::uint64_t, InFlight> in_flight_;
   std::uint64_t next_job_id_ = 1;
   std::uint64_t next_task_id_ = 1;
-  std::uint64_t round_robin_job_ = 0;  // id of the job that last got a task
   std::uint64_t seq_ = 0;
   std::uint64_t replications_done_ = 0;  // results received, over all workers and jobs
   // The stored results last asked for, with the model that names their systems' parameters:

@@ -1,8 +1,10 @@
 // The broker's side of the client conversation (docs/PROTOCOL.md): SUBMIT, STATUS, LIST,
-// CANCEL, STOP, PAUSE, RESUME, SNAPSHOT and RESULTS, each answered with OK or ERROR carrying the request's request_id.
+// CANCEL, STOP, PAUSE, RESUME, PRIORITY, SNAPSHOT and RESULTS, each answered with OK or ERROR
+// carrying the request's request_id.
 // A malformed request gets ERROR with a status code and a message naming the problem.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <limits>
 
 #include "broker/server/broker.h"
@@ -100,13 +102,24 @@ protocol::Document Broker::answer(const protocol::Document& request) {
   if (command == "PAUSE")
     return control(request.body, "PAUSE", [this](Job& job) { return job.pause(now()); });
   if (command == "RESUME")
-    return control(request.body, "RESUME", [this](Job& job) { return job.resume(now()); });
+    return control(request.body, "RESUME", [this](Job& job) {
+      // Its pass stood still while paused: rejoin at the others', not with a catch-up burst.
+      job.start_pass_at(std::max(job.pass(), entry_pass(job.id())));
+      return job.resume(now());
+    });
+  if (command == "PRIORITY")
+    return control(request.body, "PRIORITY", [this, &request](Job& job) {
+      const auto weight = request.body.find("weight");
+      if (weight == request.body.end() || !weight->is_number())
+        return Status(make_error("PRIORITY.weight: missing or not a number", protocol::kBadMessage));
+      return job.set_priority(weight->get<double>(), now());
+    });
   if (command == "SNAPSHOT") return snapshot(request.body);
   if (command == "RESULTS") return results(request.body);
   return error_reply(protocol::kBadMessage,
                      "unknown client command \"" + command +
-                         "\" (known: SUBMIT, STATUS, LIST, CANCEL, STOP, PAUSE, RESUME, SNAPSHOT, "
-                         "RESULTS)");
+                         "\" (known: SUBMIT, STATUS, LIST, CANCEL, STOP, PAUSE, RESUME, PRIORITY, "
+                         "SNAPSHOT, RESULTS)");
 }
 
 protocol::Document Broker::submit(const nlohmann::json& body) {
@@ -127,6 +140,7 @@ protocol::Document Broker::submit(const nlohmann::json& body) {
   store_.insert(id, accepted.spec().to_json(), accepted.document(now()));
   spdlog::info("job {} accepted: {} on {} systems of model {}", id, accepted.spec().procedure,
                accepted.document(now())["systems"].get<std::uint64_t>(), accepted.spec().model);
+  job.value()->start_pass_at(entry_pass());
   jobs_[id] = std::move(job.value());
   update_waiting();
   job_changed(*jobs_[id]);

@@ -213,6 +213,14 @@ Status Job::resume(double now) {
   return Ok{};
 }
 
+Status Job::set_priority(double weight, double now) {
+  if (!(weight >= kMinPriority && weight <= kMaxPriority))
+    return make_error("PRIORITY.weight: must be a number in [0.01, 1000]", protocol::kBadMessage);
+  priority_ = weight;
+  actions_.push_back({{"action", "priority"}, {"weight", weight}, {"at", now}});
+  return Ok{};
+}
+
 Status Job::stop_now(double now) {
   if (!bound() || state_ == JobState::kQueued)
     return make_error("job " + std::to_string(id_) + " has not started; cancel it instead",
@@ -364,6 +372,7 @@ nlohmann::json Job::document(double now) const {
   if (!stop_intervals_.is_null()) document["stop_intervals"] = stop_intervals_;
   if (!actions_.empty()) document["actions"] = actions_;
   if (paused_ && !is_final(state_)) document["paused"] = true;
+  document["priority"] = priority_;
   if (!waiting_.empty() && !is_final(state_)) document["waiting"] = waiting_;
   return document;
 }

@@ -90,6 +90,16 @@ class Job {
   Status pause(double now);
   Status resume(double now);
   bool paused() const { return paused_; }
+  // The job's weight in the fair share of worker slots (default 1; more is a larger share).
+  // Errors (kBadMessage): not a number in [0.01, 1000].
+  static constexpr double kMinPriority = 0.01, kMaxPriority = 1000;
+  Status set_priority(double weight, double now);
+  double priority() const { return priority_; }
+  // Fair-share virtual time (broker.cpp, next_task_fair_share): charge() advances it by
+  // `seconds` of estimated compute divided by the priority.
+  double pass() const { return pass_; }
+  void start_pass_at(double pass) { pass_ = pass; }
+  void charge(double seconds) { pass_ += seconds / priority_; }
   void fail(std::string reason, double now);
   // Checks the spec's limits; fails the job past one of them.
   void check_limits(double now);
@@ -139,6 +149,8 @@ class Job {
   nlohmann::json stop_intervals_;   // set by stop_now: the leaders' differences to the selected
   nlohmann::json actions_ = nlohmann::json::array();  // users' controls: {action, at}
   bool paused_ = false;
+  double priority_ = 1;
+  double pass_ = 0;
 };
 
 }  // namespace simsel

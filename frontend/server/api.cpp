@@ -118,6 +118,8 @@ void Api::handle(Request request, const std::shared_ptr<HttpSession>& session) {
       return control_job("PAUSE", found.job_id, std::move(reply));
     case RouteId::kResumeJob:
       return control_job("RESUME", found.job_id, std::move(reply));
+    case RouteId::kPrioritizeJob:
+      return prioritize_job(request, found.job_id, std::move(reply));
     case RouteId::kJobResults:
       return job_results(found.job_id, query, std::move(reply));
     case RouteId::kJobResultCsv:
@@ -176,8 +178,17 @@ void Api::get_job(std::uint64_t job_id, Responder reply) {
   });
 }
 
-void Api::control_job(const char* command, std::uint64_t job_id, Responder reply) {
-  link_.request(command, {{"job_id", job_id}}, [reply](Result<nlohmann::json> outcome) mutable {
+void Api::prioritize_job(const Request& request, std::uint64_t job_id, Responder reply) {
+  const auto body = nlohmann::json::parse(request.body(), nullptr, false);
+  if (!body.is_object() || !body.contains("weight") || !body["weight"].is_number())
+    return reply.error(400, "body: expected {\"weight\": a number in [0.01, 1000]}");
+  control_job("PRIORITY", job_id, std::move(reply), {{"weight", body["weight"]}});
+}
+
+void Api::control_job(const char* command, std::uint64_t job_id, Responder reply,
+                      nlohmann::json fields) {
+  fields["job_id"] = job_id;
+  link_.request(command, std::move(fields), [reply](Result<nlohmann::json> outcome) mutable {
     if (!outcome) return reply.broker_error(outcome.error());
     reply.json(200, outcome.value()["job"]);
   });

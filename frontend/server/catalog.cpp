@@ -108,6 +108,14 @@ json build_openapi_document() {
                             {"404", "unknown job"},
                             {"409", "already ended or not paused"}},
                            true)}}},
+      {"/api/jobs/{id}/priority",
+       {{"post", operation("Set a job's weight in the fair share of worker slots: body "
+                           "{\"weight\": w}, w in [0.01, 1000], default 1",
+                           {{"200", "job document"},
+                            {"400", "no weight, or out of range"},
+                            {"404", "unknown job"},
+                            {"409", "already ended"}},
+                           true)}}},
       {"/api/jobs/{id}/results",
        {{"get",
          operation(

@@ -22,6 +22,7 @@ constexpr std::array kTable = {
     Entry{"/api/jobs/{id}/stop", Method::kPost, RouteId::kStopJob},
     Entry{"/api/jobs/{id}/pause", Method::kPost, RouteId::kPauseJob},
     Entry{"/api/jobs/{id}/resume", Method::kPost, RouteId::kResumeJob},
+    Entry{"/api/jobs/{id}/priority", Method::kPost, RouteId::kPrioritizeJob},
     Entry{"/api/jobs/{id}/results", Method::kGet, RouteId::kJobResults},
     Entry{"/api/jobs/{id}/result.csv", Method::kGet, RouteId::kJobResultCsv},
     Entry{"/api/jobs/{id}/events", Method::kGet, RouteId::kJobEvents},

@@ -22,6 +22,7 @@ enum class RouteId {
   kStopJob,       // POST /api/jobs/{id}/stop
   kPauseJob,      // POST /api/jobs/{id}/pause
   kResumeJob,     // POST /api/jobs/{id}/resume
+  kPrioritizeJob, // POST /api/jobs/{id}/priority {"weight": w}
   kJobResults,    // GET    /api/jobs/{id}/results
   kJobResultCsv,  // GET    /api/jobs/{id}/result.csv
   kJobEvents,     // GET    /api/jobs/{id}/events

@@ -1,5 +1,6 @@
 // simsel: the command-line client. `run` runs a job on an embedded broker with local worker
-// threads; submit, status, list, cancel, stop, pause, resume and watch talk to a running simsel-broker.
+// threads; submit, status, list, cancel, stop, pause, resume, priority and watch talk to a
+// running simsel-broker.
 // Exit codes: 0 done (job succeeded or was stopped early with a result; for `status`, also
 // still queued or running), 1 job failed or was cancelled, 2 bad input, 3 broker unreachable or
 // other runtime failure.
@@ -33,6 +34,7 @@ struct Options {
   std::uint32_t workers = 0;
   bool json = false;
   std::uint32_t timeout_ms = 5000;
+  double weight = 1;  // priority
 };
 
 int fail(const std::string& message, int code) {
@@ -135,6 +137,13 @@ int remote(const std::string& command, Options& options, const Config& config) {
     std::cout << "job " << options.job_id << (command == "pause" ? " paused\n" : " resumed\n");
     return 0;
   }
+  if (command == "priority") {
+    auto reply =
+        client.request("PRIORITY", {{"job_id", options.job_id}, {"weight", options.weight}});
+    if (!reply) return print_error(reply.error());
+    std::cout << "job " << options.job_id << " priority " << options.weight << "\n";
+    return 0;
+  }
   if (command == "cancel") {
     auto reply = client.request("CANCEL", {{"job_id", options.job_id}});
     if (!reply) return print_error(reply.error());
@@ -186,6 +195,10 @@ int main(int argc, char** argv) {
   pause->add_option("id", options.job_id, "job id")->required();
   auto* resume = app.add_subcommand("resume", "resume a paused job");
   resume->add_option("id", options.job_id, "job id")->required();
+  auto* priority = app.add_subcommand(
+      "priority", "set a job's weight in the fair share of worker slots (default 1)");
+  priority->add_option("id", options.job_id, "job id")->required();
+  priority->add_option("weight", options.weight, "weight in [0.01, 1000]")->required();
   auto* watch = app.add_subcommand("watch", "follow a job live until it ends");
   watch->add_option("id", options.job_id, "job id")->required();
   watch->add_flag("--json", options.json, "print the final result as JSON");
@@ -202,6 +215,7 @@ int main(int argc, char** argv) {
   (void)stop;
   (void)pause;
   (void)resume;
+  (void)priority;
 
   if (procedures->parsed()) {  // the catalog is compiled in: no config, no broker
     if (options.json) {

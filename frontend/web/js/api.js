@@ -37,6 +37,7 @@ export const api = {
   stop: (id) => call("POST", `${jobPath(id)}/stop`),
   pause: (id) => call("POST", `${jobPath(id)}/pause`),
   resume: (id) => call("POST", `${jobPath(id)}/resume`),
+  priority: (id, weight) => call("POST", `${jobPath(id)}/priority`, { weight }),
   results: (id) => call("GET", `${jobPath(id)}/results?limit=10000`),
   cluster: () => call("GET", "/api/cluster"),
   // The job's event stream, resuming after `lastEventId` when there is one.

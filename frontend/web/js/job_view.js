@@ -99,6 +99,9 @@ export class JobView {
       el("h1", {}, `Job #${this.jobId} `, this.stateBadge = el("span", { class: "state", dataset: { testid: "job-state" } }),
         " ", this.stopButton = el("button", { hidden: true, dataset: { testid: "stop" }, title: "end now with the current best, stated as an early stop", onclick: () => this.control("stop") }, "Stop now"),
         " ", this.pauseButton = el("button", { hidden: true, dataset: { testid: "pause" }, onclick: () => this.control(this.state.job?.paused ? "resume" : "pause") }, "Pause"),
+        " ", this.priorityBox = el("span", { hidden: true, class: "muted", title: "share of worker slots against other jobs (default 1)" }, " priority ",
+          this.priorityInput = el("input", { type: "number", min: "0.01", max: "1000", step: "any", size: 4, dataset: { testid: "priority" },
+            onchange: () => this.setPriority(Number(this.priorityInput.value)) })),
         " ", this.cancelButton = el("button", { class: "danger", hidden: true, onclick: () => this.control("cancel") }, "Cancel")),
       this.connection = el("div", { class: "connection muted", dataset: { testid: "connection" } }, "connecting…"),
       this.summary = el("div", { class: "muted" }),
@@ -125,6 +128,8 @@ export class JobView {
     this.cancelButton.hidden = isFinal(job.state);
     this.stopButton.hidden = job.state !== "running";
     this.pauseButton.hidden = isFinal(job.state);
+    this.priorityBox.hidden = isFinal(job.state);
+    if (document.activeElement !== this.priorityInput) this.priorityInput.value = job.priority ?? 1;
     this.pauseButton.textContent = job.paused ? "Resume" : "Pause";
     this.summary.textContent = `${job.procedure} on ${formatCount(job.systems)} systems of model ${job.model}` +
       ` · delta ${job.delta} · alpha ${job.alpha} · n0 ${job.n0} · seed ${job.seed} · CRN ${job.crn ? "on" : "off"}`;
@@ -198,6 +203,14 @@ export class JobView {
     clear(this.workersTable).append(el("tr", {}, ["worker", "slots", "busy", "in flight", "replications done", "replications/s", "last heard"]
       .map((h, i) => el("th", { class: i ? "num" : "" }, h))),
     ...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 7, class: "muted" }, "no workers connected"))]));
+  }
+
+  async setPriority(weight) {
+    try {
+      await api.priority(this.jobId, weight);
+    } catch (e) {
+      this.setConnection(`Cannot set the priority: ${e.message}`, true);
+    }
   }
 
   async control(action) {  // "cancel", "stop", "pause" or "resume"

@@ -395,12 +395,23 @@ TEST_CASE("a worker describing a known model differently gets none of its tasks"
         "the version the broker learns");
 }
 
+// A broker and one node of `threads` compute threads on inproc, with a client: the steering
+// tests' cluster.
+struct InprocCluster {
+  TempDir dir;
+  zmq::context_t context;
+  LocalCluster cluster;
+  BrokerClient client;
+  InprocCluster(const std::string& name, std::uint32_t threads)
+      : dir(name),
+        cluster(context, test_config(Transport::kInproc, threads, dir.path)),
+        client(context, cluster.client_endpoint()) {}
+};
+
 TEST_CASE("STOP ends a running job at once with the current best, stated as an early stop",
           "[broker][steering]") {
-  TempDir dir("stop");
-  zmq::context_t context;
-  LocalCluster cluster(context, test_config(Transport::kInproc, 1, dir.path));
-  BrokerClient client(context, cluster.client_endpoint());
+  InprocCluster local("stop", 1);
+  auto& [dir, context, cluster, client] = local;
   auto submitted = client.request("SUBMIT", {{"spec", flowline_job(20, 3)}});
   REQUIRE(submitted.ok());
   const std::uint64_t id = submitted.value()["job_id"];
@@ -493,10 +504,8 @@ TEST_CASE("a paused job gets no new tasks and, resumed, ends with its undisturbe
 
 TEST_CASE("jobs with priorities 3 and 1 share the worker slots 3:1 while both have work",
           "[broker][steering]") {
-  TempDir dir("priority");
-  zmq::context_t context;
-  LocalCluster cluster(context, test_config(Transport::kInproc, 2, dir.path));
-  BrokerClient client(context, cluster.client_endpoint());
+  InprocCluster local("priority", 2);
+  auto& [dir, context, cluster, client] = local;
   // Two long jobs on the flow line (L = 20: 3,249 systems; Rinott with delta = 0.01 wants
   // millions of replications, far more than the window below).
   std::vector<std::uint64_t> ids;
@@ -528,4 +537,48 @@ TEST_CASE("jobs with priorities 3 and 1 share the worker slots 3:1 while both ha
                                          << after[1] - before[1]);
   CHECK(ratio == Approx(3.0).epsilon(0.05));
   for (std::uint64_t id : ids) CHECK(client.request("CANCEL", {{"job_id", id}}).ok());
+}
+
+TEST_CASE("EXTEND gives a running fixed-budget job more budget, or any job a higher limit",
+          "[broker][steering]") {
+  InprocCluster local("extend", 1);
+  auto& [dir, context, cluster, client] = local;
+  nlohmann::json spec = flowline_job(10, 4);  // 324 systems
+  spec["procedure"] = "equal";
+  spec["params"] = {{"budget", 324 * 40}};
+  spec["limits"] = {{"max_replications", 324 * 60}};
+  auto submitted = client.request("SUBMIT", {{"spec", spec}});
+  REQUIRE(submitted.ok());
+  const std::uint64_t id = submitted.value()["job_id"];
+  const auto extend = [&](nlohmann::json fields) {
+    fields["job_id"] = id;
+    return client.request("EXTEND", fields);
+  };
+  CHECK(extend({{"budget", 324 * 30}}).error().code == protocol::kConflict);  // not larger
+  CHECK_THAT(extend({{"budget", -1}}).error().message,
+             Catch::Contains("EXTEND.budget: expected a positive integer"));
+  CHECK_THAT(extend(nlohmann::json::object()).error().message,
+             Catch::Contains("give budget, max_replications or both"));
+  // Past the old limit and the old budget: the job spends the new budget and succeeds.
+  REQUIRE(extend({{"budget", 324 * 80}, {"max_replications", 324 * 100}}).ok());
+  const nlohmann::json final =
+      follow_job(context, client, cluster.stats_endpoint(), id, [](const nlohmann::json&) {})
+          .value();
+  CHECK(final["state"] == "succeeded");
+  CHECK(final["total_replications"] == 324 * 80);
+  CHECK(final["actions"][0]["action"] == "extend");
+  CHECK(final["actions"][0]["budget"] == 324 * 80);
+
+  auto kn = client.request("SUBMIT", {{"spec", flowline_job(20, 5)}});
+  REQUIRE(kn.ok());
+  for (int i = 0; i < 200; ++i) {  // started: bound to its model
+    if (client.request("STATUS", {{"job_id", kn.value()["job_id"]}}).value()["job"]["state"] ==
+        "running")
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  auto no_budget = client.request("EXTEND", {{"job_id", kn.value()["job_id"]}, {"budget", 10}});
+  REQUIRE_FALSE(no_budget.ok());
+  CHECK_THAT(no_budget.error().message, Catch::Contains("has no budget to extend"));
+  CHECK(client.request("CANCEL", {{"job_id", kn.value()["job_id"]}}).ok());
 }

@@ -52,6 +52,9 @@ if out=$(simsel pause "$id3" 2>&1); then fail "a second pause succeeded"; fi
 [[ $(simsel resume "$id3") == "job $id3 resumed" ]] || fail "resume"
 [[ $(simsel priority "$id3" 3) == "job $id3 priority 3" ]] || fail "priority"
 out=$(simsel status "$id3" --json); [[ $out == *'"priority": 3'* ]] || fail "status after priority: $out"
+if out=$(simsel extend "$id3" --budget 100 2>&1); then fail "extend of a kn job succeeded"; fi
+[[ $out == *"has no budget to extend"* ]] || fail "extend of a kn job: '$out'"
+[[ $(simsel extend "$id3" --max-replications 100000000) == "job $id3 extended" ]] || fail "extend limit"
 if out=$(simsel priority "$id3" 5000 2>&1); then fail "priority 5000 accepted"; fi
 [[ $out == *"PRIORITY.weight: must be a number in [0.01, 1000]"* ]] || fail "priority 5000: '$out'"
 out=$(simsel stop "$id3" 2>&1) || fail "stop of a running job exited $?: $out"

@@ -117,3 +117,30 @@ TEST_CASE("Equal allocation: budget is required and gives every system n0", "[pr
   REQUIRE(procedure.ok());
   CHECK(sum_of((*procedure)->targets()) == 200);
 }
+
+TEST_CASE("Equal allocation, OCBA and FBKT spend an extended budget", "[procedures][extend]") {
+  for (const std::string name : {"equal", "ocba", "fbkt"}) {
+    INFO(name);
+    ProcedureSpec spec = equal_spec(10);
+    spec.name = name;
+    spec.params = {{"budget", 1000}};
+    auto procedure = make_procedure(spec, 20);
+    REQUIRE(procedure.ok());
+    CHECK_THAT((*procedure)->extend_budget(1000).error().message,
+               Catch::Contains("must exceed the current budget (1000)"));
+    REQUIRE((*procedure)->extend_budget(4000).ok());
+    SampleStore store(20);
+    testing::NormalOutputs outputs = testing::slippage_configuration(20, 0.5, 3);
+    testing::drive_until_finished(**procedure, store, outputs);
+    const std::uint64_t spent = (*procedure)->selection().total_replications;
+    if (name == "fbkt")
+      CHECK((spent > 1000 && spent <= 4000));  // its rounds leave some unspent
+    else
+      CHECK(spent == 4000);
+  }
+  ProcedureSpec kn = equal_spec(10);
+  kn.name = "kn";
+  kn.params = nlohmann::json::object();
+  CHECK_THAT(make_procedure(kn, 5).value()->extend_budget(100).error().message,
+             Catch::Contains("has no budget"));
+}

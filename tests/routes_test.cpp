@@ -18,6 +18,7 @@ TEST_CASE("every API route is found with its job id", "[web][routes]") {
   CHECK(route(Method::kPost, "/api/jobs/42/pause").id == RouteId::kPauseJob);
   CHECK(route(Method::kPost, "/api/jobs/42/resume").id == RouteId::kResumeJob);
   CHECK(route(Method::kPost, "/api/jobs/42/priority").id == RouteId::kPrioritizeJob);
+  CHECK(route(Method::kPost, "/api/jobs/42/extend").id == RouteId::kExtendJob);
   CHECK(route(Method::kGet, "/api/jobs/7/results").id == RouteId::kJobResults);
   CHECK(route(Method::kGet, "/api/jobs/7/result.csv").id == RouteId::kJobResultCsv);
   CHECK(route(Method::kGet, "/api/jobs/7/events").job_id == 7);

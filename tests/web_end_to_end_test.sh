@@ -48,6 +48,8 @@ csv=$(curl -s "$base/api/jobs/$id/result.csv")
 [[ $(curl -s -o /dev/null -w '%{http_code}' -X POST "$base/api/jobs/999/stop") == 404 ]] || fail "stop of an unknown job"
 [[ $(curl -s -o /dev/null -w '%{http_code}' -X POST -d '{"weight": "high"}' "$base/api/jobs/$id/priority") == 400 ]] || fail "priority without a number"
 [[ $(curl -s -o /dev/null -w '%{http_code}' -X POST -d '{"weight": 2}' "$base/api/jobs/$id/priority") == 409 ]] || fail "priority of an ended job"
+[[ $(curl -s -o /dev/null -w '%{http_code}' -X POST -d '[1]' "$base/api/jobs/$id/extend") == 400 ]] || fail "extend with a bad body"
+[[ $(curl -s -o /dev/null -w '%{http_code}' -X POST -d '{"budget": 99999}' "$base/api/jobs/$id/extend") == 409 ]] || fail "extend of an ended job"
 [[ $(curl -s -o /dev/null -w '%{http_code}' "$base/api/jobs/999") == 404 ]] || fail "unknown job"
 [[ $(curl -s -o /dev/null -w '%{http_code}' -X PATCH "$base/api/jobs") == 405 ]] || fail "wrong method"
 bad=$(curl -s -d '{"model":"normal","procedure":"kn","n0":1,"systems":{"list":[]}}' "$base/api/jobs")

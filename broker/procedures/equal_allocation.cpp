@@ -21,6 +21,15 @@ EqualAllocationProcedure::EqualAllocationProcedure(const ProcedureSpec& spec,
   }
 }
 
+Status EqualAllocationProcedure::extend_budget(std::uint64_t budget) {
+  if (Status larger = check_larger_budget(budget, budget_); !larger) return larger;
+  budget_ = budget;
+  const std::uint64_t systems = targets_.size();
+  for (std::uint64_t system = 0; system < systems; ++system)
+    set_target(system, budget / systems + (system < budget % systems ? 1 : 0));
+  return Ok{};
+}
+
 void EqualAllocationProcedure::advance(SampleStore& store) {
   if (stage_ == Stage::kDone) return;
   fold_new_outputs(store);

@@ -28,6 +28,7 @@ class EqualAllocationProcedure final : public PerSystemProcedure {
   bool finished() const override { return stage_ == Stage::kDone; }
   Selection selection() const override;
   ProcedureProgress progress() const override;
+  Status extend_budget(std::uint64_t budget) override;
 
  private:
   // kSampling: some system has fewer outputs than its share. kDone: the best is selected.

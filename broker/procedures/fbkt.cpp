@@ -56,6 +56,14 @@ void FbktProcedure::begin_sampling(std::uint64_t system, std::uint64_t replicati
   set_target(system, targets_[system] + replications);
 }
 
+Status FbktProcedure::extend_budget(std::uint64_t budget) {
+  if (Status larger = check_larger_budget(budget, budget_); !larger) return larger;
+  // Rounds already started keep their shares; the later ones, and the final, grow.
+  group_budget_ += static_cast<double>(budget - budget_) / static_cast<double>(groups_.size());
+  budget_ = budget;
+  return Ok{};
+}
+
 void FbktProcedure::advance(SampleStore& store) {
   if (done_) return;
   for (std::uint64_t system : fold_new_outputs(store)) {

@@ -41,6 +41,7 @@ class FbktProcedure final : public PerSystemProcedure {
   bool finished() const override { return done_; }
   Selection selection() const override;
   ProcedureProgress progress() const override;
+  Status extend_budget(std::uint64_t budget) override;
 
  private:
   struct Group {

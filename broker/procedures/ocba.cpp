@@ -143,6 +143,12 @@ OcbaProcedure::OcbaProcedure(const ProcedureSpec& spec, std::uint64_t system_cou
 
 // The loop goes on while a round finds its outputs already in the store, which a fresh round
 // never does in practice but costs nothing to allow.
+Status OcbaProcedure::extend_budget(std::uint64_t budget) {
+  if (Status larger = check_larger_budget(budget, budget_); !larger) return larger;
+  budget_ = budget;  // the rounds go on until the new budget is allocated
+  return Ok{};
+}
+
 void OcbaProcedure::advance(SampleStore& store) {
   while (stage_ != Stage::kDone) {
     fold_new_outputs(store);

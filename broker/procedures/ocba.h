@@ -36,6 +36,7 @@ class OcbaProcedure final : public PerSystemProcedure {
   bool finished() const override { return stage_ == Stage::kDone; }
   Selection selection() const override;
   ProcedureProgress progress() const override;
+  Status extend_budget(std::uint64_t budget) override;
 
  private:
   std::string stage_name() const;

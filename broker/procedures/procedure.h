@@ -76,6 +76,14 @@ class Procedure {
   // The current estimate of one system from the outputs consumed so far (for per-system
   // results). REQUIRES: system < the system count the procedure was built for
   virtual SystemEstimate estimate(std::uint64_t system) const = 0;
+
+  // A fixed-budget procedure's budget raised to `budget` while it runs (a user's EXTEND): the
+  // rest of the run spends the larger budget. Errors: the procedure has no budget, or `budget`
+  // does not exceed the current one.
+  virtual Status extend_budget(std::uint64_t budget) {
+    (void)budget;
+    return make_error("this procedure has no budget to extend");
+  }
 };
 
 // Builds a procedure for `system_count` systems. Errors name the field path

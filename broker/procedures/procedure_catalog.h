@@ -42,6 +42,9 @@ const ProcedureDescription* find_procedure(std::string_view name);
 // every system its n0.
 Status check_budget(const ProcedureSpec& spec, std::uint64_t system_count);
 
+// extend_budget's common check: `budget` must exceed `current`.
+Status check_larger_budget(std::uint64_t budget, std::uint64_t current);
+
 // A budget parameter's schema, the same for every fixed-budget procedure.
 nlohmann::json budget_schema();
 

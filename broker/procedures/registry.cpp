@@ -71,6 +71,12 @@ Status check_budget(const ProcedureSpec& spec, std::uint64_t system_count) {
   return Ok{};
 }
 
+Status check_larger_budget(std::uint64_t budget, std::uint64_t current) {
+  if (budget <= current)
+    return make_error("budget: must exceed the current budget (" + std::to_string(current) + ")");
+  return Ok{};
+}
+
 std::vector<std::string> procedure_names() {
   std::vector<std::string> names;
   for (const ProcedureDescription* procedure : procedure_catalog())

@@ -1,6 +1,6 @@
 // The broker's side of the client conversation (docs/PROTOCOL.md): SUBMIT, STATUS, LIST,
-// CANCEL, STOP, PAUSE, RESUME, PRIORITY, SNAPSHOT and RESULTS, each answered with OK or ERROR
-// carrying the request's request_id.
+// CANCEL, STOP, PAUSE, RESUME, EXTEND, PRIORITY, SNAPSHOT and RESULTS, each answered with OK or
+// ERROR carrying the request's request_id.
 // A malformed request gets ERROR with a status code and a message naming the problem.
 #include <spdlog/spdlog.h>
 
@@ -107,6 +107,9 @@ protocol::Document Broker::answer(const protocol::Document& request) {
       job.start_pass_at(std::max(job.pass(), entry_pass(job.id())));
       return job.resume(now());
     });
+  if (command == "EXTEND")
+    return control(request.body, "EXTEND",
+                   [this, &request](Job& job) { return job.extend(request.body, now()); });
   if (command == "PRIORITY")
     return control(request.body, "PRIORITY", [this, &request](Job& job) {
       const auto weight = request.body.find("weight");
@@ -118,8 +121,8 @@ protocol::Document Broker::answer(const protocol::Document& request) {
   if (command == "RESULTS") return results(request.body);
   return error_reply(protocol::kBadMessage,
                      "unknown client command \"" + command +
-                         "\" (known: SUBMIT, STATUS, LIST, CANCEL, STOP, PAUSE, RESUME, PRIORITY, "
-                         "SNAPSHOT, RESULTS)");
+                         "\" (known: SUBMIT, STATUS, LIST, CANCEL, STOP, PAUSE, RESUME, EXTEND, "
+                         "PRIORITY, SNAPSHOT, RESULTS)");
 }
 
 protocol::Document Broker::submit(const nlohmann::json& body) {

@@ -213,6 +213,40 @@ Status Job::resume(double now) {
   return Ok{};
 }
 
+Status Job::extend(const nlohmann::json& fields, double now) {
+  const auto read = [&](const char* key) -> Result<std::optional<std::uint64_t>> {
+    const auto value = fields.find(key);
+    if (value == fields.end()) return std::optional<std::uint64_t>();
+    if (!value->is_number_unsigned() || value->get<std::uint64_t>() == 0)
+      return make_error(std::string("EXTEND.") + key + ": expected a positive integer",
+                        protocol::kBadMessage);
+    return std::optional<std::uint64_t>(value->get<std::uint64_t>());
+  };
+  auto budget = read("budget");
+  if (!budget) return budget.error();
+  auto max_replications = read("max_replications");
+  if (!max_replications) return max_replications.error();
+  if (!*budget && !*max_replications)
+    return make_error("EXTEND: give budget, max_replications or both", protocol::kBadMessage);
+  if (*budget && !bound())
+    return make_error("job " + std::to_string(id_) + " has not started", protocol::kConflict);
+  const auto& limit = spec_.limits.max_replications;
+  if (*max_replications && limit && **max_replications <= *limit)
+    return make_error("EXTEND.max_replications: must exceed the current limit (" +
+                          std::to_string(*limit) + ")",
+                      protocol::kConflict);
+  if (*budget) {
+    if (Status extended = procedure_->extend_budget(**budget); !extended)
+      return make_error("EXTEND." + extended.error().message, protocol::kConflict);
+  }
+  if (*max_replications) spec_.limits.max_replications = **max_replications;
+  nlohmann::json action = {{"action", "extend"}, {"at", now}};
+  if (*budget) action["budget"] = **budget;
+  if (*max_replications) action["max_replications"] = **max_replications;
+  actions_.push_back(std::move(action));
+  return Ok{};
+}
+
 Status Job::set_priority(double weight, double now) {
   if (!(weight >= kMinPriority && weight <= kMaxPriority))
     return make_error("PRIORITY.weight: must be a number in [0.01, 1000]", protocol::kBadMessage);

@@ -120,6 +120,8 @@ void Api::handle(Request request, const std::shared_ptr<HttpSession>& session) {
       return control_job("RESUME", found.job_id, std::move(reply));
     case RouteId::kPrioritizeJob:
       return prioritize_job(request, found.job_id, std::move(reply));
+    case RouteId::kExtendJob:
+      return extend_job(request, found.job_id, std::move(reply));
     case RouteId::kJobResults:
       return job_results(found.job_id, query, std::move(reply));
     case RouteId::kJobResultCsv:
@@ -183,6 +185,16 @@ void Api::prioritize_job(const Request& request, std::uint64_t job_id, Responder
   if (!body.is_object() || !body.contains("weight") || !body["weight"].is_number())
     return reply.error(400, "body: expected {\"weight\": a number in [0.01, 1000]}");
   control_job("PRIORITY", job_id, std::move(reply), {{"weight", body["weight"]}});
+}
+
+void Api::extend_job(const Request& request, std::uint64_t job_id, Responder reply) {
+  const auto body = nlohmann::json::parse(request.body(), nullptr, false);
+  if (!body.is_object())
+    return reply.error(400, "body: expected {\"budget\": N, \"max_replications\": M} (either)");
+  nlohmann::json fields = nlohmann::json::object();
+  for (const char* key : {"budget", "max_replications"})
+    if (body.contains(key)) fields[key] = body[key];  // the broker checks them
+  control_job("EXTEND", job_id, std::move(reply), std::move(fields));
 }
 
 void Api::control_job(const char* command, std::uint64_t job_id, Responder reply,

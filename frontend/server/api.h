@@ -58,11 +58,12 @@ class Api final : public RequestHandler {
   void submit_job(const Request& request, Responder reply);
   void list_jobs(Responder reply);
   void get_job(std::uint64_t job_id, Responder reply);
-  // CANCEL, STOP, PAUSE, RESUME or PRIORITY of docs/PROTOCOL.md, with `fields` besides the
+  // CANCEL, STOP, PAUSE, RESUME, EXTEND or PRIORITY of docs/PROTOCOL.md, with `fields` besides the
   // job id; answers the job's document.
   void control_job(const char* command, std::uint64_t job_id, Responder reply,
                    nlohmann::json fields = nlohmann::json::object());
   void prioritize_job(const Request& request, std::uint64_t job_id, Responder reply);
+  void extend_job(const Request& request, std::uint64_t job_id, Responder reply);
   void job_results(std::uint64_t job_id, std::string_view query, Responder reply);
   void result_csv(std::uint64_t job_id, Responder reply);
   void open_stream(const Request& request, std::string_view query, std::uint64_t stream,

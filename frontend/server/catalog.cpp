@@ -116,6 +116,14 @@ json build_openapi_document() {
                             {"404", "unknown job"},
                             {"409", "already ended"}},
                            true)}}},
+      {"/api/jobs/{id}/extend",
+       {{"post", operation("More for a running job: body {\"budget\": N} (fixed-budget "
+                           "procedures) and/or {\"max_replications\": M}, each larger than now",
+                           {{"200", "job document"},
+                            {"400", "malformed body or field"},
+                            {"404", "unknown job"},
+                            {"409", "ended, no budget to extend, or not larger"}},
+                           true)}}},
       {"/api/jobs/{id}/results",
        {{"get",
          operation(

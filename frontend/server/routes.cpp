@@ -23,6 +23,7 @@ constexpr std::array kTable = {
     Entry{"/api/jobs/{id}/pause", Method::kPost, RouteId::kPauseJob},
     Entry{"/api/jobs/{id}/resume", Method::kPost, RouteId::kResumeJob},
     Entry{"/api/jobs/{id}/priority", Method::kPost, RouteId::kPrioritizeJob},
+    Entry{"/api/jobs/{id}/extend", Method::kPost, RouteId::kExtendJob},
     Entry{"/api/jobs/{id}/results", Method::kGet, RouteId::kJobResults},
     Entry{"/api/jobs/{id}/result.csv", Method::kGet, RouteId::kJobResultCsv},
     Entry{"/api/jobs/{id}/events", Method::kGet, RouteId::kJobEvents},

@@ -23,6 +23,7 @@ enum class RouteId {
   kPauseJob,      // POST /api/jobs/{id}/pause
   kResumeJob,     // POST /api/jobs/{id}/resume
   kPrioritizeJob, // POST /api/jobs/{id}/priority {"weight": w}
+  kExtendJob,     // POST /api/jobs/{id}/extend {"budget": N, "max_replications": M}
   kJobResults,    // GET    /api/jobs/{id}/results
   kJobResultCsv,  // GET    /api/jobs/{id}/result.csv
   kJobEvents,     // GET    /api/jobs/{id}/events

@@ -1,6 +1,6 @@
 // simsel: the command-line client. `run` runs a job on an embedded broker with local worker
-// threads; submit, status, list, cancel, stop, pause, resume, priority and watch talk to a
-// running simsel-broker.
+// threads; submit, status, list, cancel, stop, pause, resume, extend, priority and watch talk
+// to a running simsel-broker.
 // Exit codes: 0 done (job succeeded or was stopped early with a result; for `status`, also
 // still queued or running), 1 job failed or was cancelled, 2 bad input, 3 broker unreachable or
 // other runtime failure.
@@ -35,6 +35,7 @@ struct Options {
   bool json = false;
   std::uint32_t timeout_ms = 5000;
   double weight = 1;  // priority
+  std::uint64_t budget = 0, max_replications = 0;  // extend; 0: not given
 };
 
 int fail(const std::string& message, int code) {
@@ -137,6 +138,15 @@ int remote(const std::string& command, Options& options, const Config& config) {
     std::cout << "job " << options.job_id << (command == "pause" ? " paused\n" : " resumed\n");
     return 0;
   }
+  if (command == "extend") {
+    nlohmann::json fields = {{"job_id", options.job_id}};
+    if (options.budget) fields["budget"] = options.budget;
+    if (options.max_replications) fields["max_replications"] = options.max_replications;
+    auto reply = client.request("EXTEND", fields);
+    if (!reply) return print_error(reply.error());
+    std::cout << "job " << options.job_id << " extended\n";
+    return 0;
+  }
   if (command == "priority") {
     auto reply =
         client.request("PRIORITY", {{"job_id", options.job_id}, {"weight", options.weight}});
@@ -195,6 +205,12 @@ int main(int argc, char** argv) {
   pause->add_option("id", options.job_id, "job id")->required();
   auto* resume = app.add_subcommand("resume", "resume a paused job");
   resume->add_option("id", options.job_id, "job id")->required();
+  auto* extend = app.add_subcommand(
+      "extend", "more budget for a running fixed-budget job, or a higher replication limit");
+  extend->add_option("id", options.job_id, "job id")->required();
+  extend->add_option("--budget", options.budget, "the new budget N (larger than now)");
+  extend->add_option("--max-replications", options.max_replications,
+                     "the new limits.max_replications (larger than now)");
   auto* priority = app.add_subcommand(
       "priority", "set a job's weight in the fair share of worker slots (default 1)");
   priority->add_option("id", options.job_id, "job id")->required();
@@ -216,6 +232,7 @@ int main(int argc, char** argv) {
   (void)pause;
   (void)resume;
   (void)priority;
+  (void)extend;
 
   if (procedures->parsed()) {  // the catalog is compiled in: no config, no broker
     if (options.json) {

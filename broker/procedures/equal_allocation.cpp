@@ -57,21 +57,25 @@ ProcedureProgress EqualAllocationProcedure::progress() const {
                                       maximize_);
 }
 
+namespace {
+
+Result<std::unique_ptr<Procedure>> make_equal(const ProcedureSpec& spec, std::uint64_t system_count) {
+  if (Status budget = check_budget(spec, system_count); !budget) return budget.error();
+  return std::unique_ptr<Procedure>(std::make_unique<EqualAllocationProcedure>(
+      spec, system_count, spec.params["budget"].get<std::uint64_t>()));
+}
+
+}  // namespace
 
 const ProcedureDescription& equal_description() {
   static const ProcedureDescription description{
       "equal",
       "equal allocation of a fixed budget; the best sample mean wins",
       false,
-      "none: a fixed budget, no probability-of-correct-selection guarantee (delta and alpha are "
-      "not used)",
+      kFixedBudgetGuarantee,
       2,
       {{"budget", budget_schema()}},
-      [](const ProcedureSpec& spec, std::uint64_t system_count) -> Result<std::unique_ptr<Procedure>> {
-        if (Status budget = check_budget(spec, system_count); !budget) return budget.error();
-        return std::unique_ptr<Procedure>(std::make_unique<EqualAllocationProcedure>(
-            spec, system_count, spec.params["budget"].get<std::uint64_t>()));
-      }};
+      make_equal};
   return description;
 }
 

@@ -196,8 +196,7 @@ const ProcedureDescription& fbkt_description() {
       "fixed-budget knockout tournament (Hong, Jiang and Zhong 2022): knockouts in groups with "
       "a budget shrinking geometrically by round, then a final of the group winners",
       false,
-      "none: a fixed budget, no probability-of-correct-selection guarantee (delta and alpha are "
-      "not used)",
+      kFixedBudgetGuarantee,
       1,
       {{"budget", budget_schema()},
        {"phi",

@@ -185,7 +185,6 @@ ProcedureProgress GspProcedure::progress() const {
   return progress;
 }
 
-
 namespace {
 
 // GSP's parameters with PyPRS's defaults: n1 = 50, r_bar = 10, beta = 100, alpha1 = alpha2 =
@@ -220,7 +219,7 @@ const ProcedureDescription& gsp_description() {
       "good selection procedure (Ni, Ciocan, Henderson and Hunter 2017): stage 1, screening "
       "rounds in batches, then Rinott on the survivors",
       true,
-      "with probability at least 1 - alpha, the selected system's mean is within delta of the best",
+      kIndifferenceZoneGuarantee,
       0,  // n0 replications per system only time the systems (stage 0)
       {{"n1",
         {{"type", "integer"},

@@ -46,6 +46,18 @@ ProcedureProgress KnProcedure::progress() const {
   return progress;
 }
 
+namespace {
+
+Result<std::unique_ptr<Procedure>> make_kn(const ProcedureSpec& spec, std::uint64_t system_count) {
+  if (system_count > KnProcedure::kMaxSystems) {
+    return make_error("procedure: kn keeps every pairwise variance and supports at most " +
+                      std::to_string(KnProcedure::kMaxSystems) + " systems, got " +
+                      std::to_string(system_count) + "; use kt or rinott");
+  }
+  return std::unique_ptr<Procedure>(std::make_unique<KnProcedure>(spec, system_count));
+}
+
+}  // namespace
 
 const ProcedureDescription& kn_description() {
   static const ProcedureDescription description{
@@ -53,17 +65,10 @@ const ProcedureDescription& kn_description() {
       "Kim and Nelson (2001) fully sequential: eliminates clearly worse systems early; at most "
       "4096 systems",
       true,
-      "with probability at least 1 - alpha, the selected system's mean is within delta of the best",
+      kIndifferenceZoneGuarantee,
       2,
       nlohmann::json::object(),
-      [](const ProcedureSpec& spec, std::uint64_t system_count) -> Result<std::unique_ptr<Procedure>> {
-        if (system_count > KnProcedure::kMaxSystems) {
-          return make_error("procedure: kn keeps every pairwise variance and supports at most " +
-                            std::to_string(KnProcedure::kMaxSystems) + " systems, got " +
-                            std::to_string(system_count) + "; use kt or rinott");
-        }
-        return std::unique_ptr<Procedure>(std::make_unique<KnProcedure>(spec, system_count));
-      }};
+      make_kn};
   return description;
 }
 

@@ -175,6 +175,18 @@ ProcedureProgress KtProcedure::progress() const {
   return progress;
 }
 
+namespace {
+
+Result<std::unique_ptr<Procedure>> make_kt(const ProcedureSpec& spec, std::uint64_t system_count) {
+  if (system_count > UINT32_MAX) {
+    return make_error("systems: kt supports at most " + std::to_string(UINT32_MAX) +
+                      " systems");
+  }
+  return std::unique_ptr<Procedure>(std::make_unique<KtProcedure>(
+      spec, system_count, spec.params["group_size"].get<std::uint64_t>()));
+}
+
+}  // namespace
 
 const ProcedureDescription& kt_description() {
   static const ProcedureDescription description{
@@ -182,7 +194,7 @@ const ProcedureDescription& kt_description() {
       "knockout tournament (Zhong and Hong 2022): KN matches in groups, winners advance; for "
       "thousands to millions of systems",
       true,
-      "with probability at least 1 - alpha, the selected system's mean is within delta of the best",
+      kIndifferenceZoneGuarantee,
       2,
       {{"group_size",
         {{"type", "integer"},
@@ -190,14 +202,7 @@ const ProcedureDescription& kt_description() {
          {"maximum", 1'000'000},
          {"default", KtProcedure::kDefaultGroupSize},
          {"help", "systems per KN match (g)"}}}},
-      [](const ProcedureSpec& spec, std::uint64_t system_count) -> Result<std::unique_ptr<Procedure>> {
-        if (system_count > UINT32_MAX) {
-          return make_error("systems: kt supports at most " + std::to_string(UINT32_MAX) +
-                            " systems");
-        }
-        return std::unique_ptr<Procedure>(std::make_unique<KtProcedure>(
-            spec, system_count, spec.params["group_size"].get<std::uint64_t>()));
-      }};
+      make_kt};
   return description;
 }
 

@@ -82,21 +82,26 @@ ProcedureProgress NsgsProcedure::progress() const {
   return progress;
 }
 
+namespace {
+
+Result<std::unique_ptr<Procedure>> make_nsgs(const ProcedureSpec& spec, std::uint64_t system_count) {
+  Result<NsgsConstants> constants = nsgs_constants(system_count, spec.alpha, spec.n0);
+  if (!constants) return make_error("procedure: " + constants.error().message);
+  return std::unique_ptr<Procedure>(
+      std::make_unique<NsgsProcedure>(spec, system_count, *constants));
+}
+
+}  // namespace
 
 const ProcedureDescription& nsgs_description() {
   static const ProcedureDescription description{
       "nsgs",
       "Nelson, Swann, Goldsman and Song (2001): screen after n0, then Rinott on the survivors",
       true,
-      "with probability at least 1 - alpha, the selected system's mean is within delta of the best",
+      kIndifferenceZoneGuarantee,
       2,
       nlohmann::json::object(),
-      [](const ProcedureSpec& spec, std::uint64_t system_count) -> Result<std::unique_ptr<Procedure>> {
-        Result<NsgsConstants> constants = nsgs_constants(system_count, spec.alpha, spec.n0);
-        if (!constants) return make_error("procedure: " + constants.error().message);
-        return std::unique_ptr<Procedure>(
-            std::make_unique<NsgsProcedure>(spec, system_count, *constants));
-      }};
+      make_nsgs};
   return description;
 }
 

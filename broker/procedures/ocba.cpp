@@ -207,14 +207,27 @@ ProcedureProgress OcbaProcedure::progress() const {
                                       replications_consumed_, maximize_);
 }
 
+namespace {
+
+Result<std::unique_ptr<Procedure>> make_ocba(const ProcedureSpec& spec, std::uint64_t system_count) {
+  if (Status budget = check_budget(spec, system_count); !budget) return budget.error();
+  const auto budget = spec.params["budget"].get<std::uint64_t>();
+  const std::uint64_t increment = spec.params.contains("increment")
+                                      ? spec.params["increment"].get<std::uint64_t>()
+                                      : OcbaProcedure::default_increment(
+                                            budget, spec.n0, system_count);
+  return std::unique_ptr<Procedure>(
+      std::make_unique<OcbaProcedure>(spec, system_count, budget, increment));
+}
+
+}  // namespace
 
 const ProcedureDescription& ocba_description() {
   static const ProcedureDescription description{
       "ocba",
       "optimal computing budget allocation (Chen, Lin, Yucesan and Chick 2000) of a fixed budget",
       false,
-      "none: a fixed budget, no probability-of-correct-selection guarantee (delta and alpha are "
-      "not used)",
+      kFixedBudgetGuarantee,
       2,
       {{"budget", budget_schema()},
        {"increment",
@@ -222,16 +235,7 @@ const ProcedureDescription& ocba_description() {
          {"minimum", 1},
          {"maximum", 1e15},
          {"help", "replications added per allocation round; default max(k, (N - n0 k)/100)"}}}},
-      [](const ProcedureSpec& spec, std::uint64_t system_count) -> Result<std::unique_ptr<Procedure>> {
-        if (Status budget = check_budget(spec, system_count); !budget) return budget.error();
-        const auto budget = spec.params["budget"].get<std::uint64_t>();
-        const std::uint64_t increment = spec.params.contains("increment")
-                                            ? spec.params["increment"].get<std::uint64_t>()
-                                            : OcbaProcedure::default_increment(
-                                                  budget, spec.n0, system_count);
-        return std::unique_ptr<Procedure>(
-            std::make_unique<OcbaProcedure>(spec, system_count, budget, increment));
-      }};
+      make_ocba};
   return description;
 }
 

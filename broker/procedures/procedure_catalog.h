@@ -34,6 +34,13 @@ struct ProcedureDescription {
   nlohmann::json to_json() const;
 };
 
+// The `guarantee` words the IZ procedures share, and those of the fixed-budget ones.
+inline constexpr const char* kIndifferenceZoneGuarantee =
+    "with probability at least 1 - alpha, the selected system's mean is within delta of the best";
+inline constexpr const char* kFixedBudgetGuarantee =
+    "none: a fixed budget, no probability-of-correct-selection guarantee (delta and alpha are not "
+    "used)";
+
 // Every procedure, in the order the page lists them.
 const std::vector<const ProcedureDescription*>& procedure_catalog();
 const ProcedureDescription* find_procedure(std::string_view name);

@@ -85,21 +85,26 @@ ProcedureProgress RinottProcedure::progress() const {
                                       replications_consumed_, spec_.maximize);
 }
 
+namespace {
+
+Result<std::unique_ptr<Procedure>> make_rinott(const ProcedureSpec& spec, std::uint64_t system_count) {
+  Result<double> h = rinott_h(system_count, 1 - spec.alpha, spec.n0 - 1);
+  if (!h) return make_error("procedure: " + h.error().message);
+  return std::unique_ptr<Procedure>(
+      std::make_unique<RinottProcedure>(spec, system_count, *h));
+}
+
+}  // namespace
 
 const ProcedureDescription& rinott_description() {
   static const ProcedureDescription description{
       "rinott",
       "Rinott (1978) two-stage: n0 of every system, then N_i from its first-stage variance",
       true,
-      "with probability at least 1 - alpha, the selected system's mean is within delta of the best",
+      kIndifferenceZoneGuarantee,
       2,
       nlohmann::json::object(),
-      [](const ProcedureSpec& spec, std::uint64_t system_count) -> Result<std::unique_ptr<Procedure>> {
-        Result<double> h = rinott_h(system_count, 1 - spec.alpha, spec.n0 - 1);
-        if (!h) return make_error("procedure: " + h.error().message);
-        return std::unique_ptr<Procedure>(
-            std::make_unique<RinottProcedure>(spec, system_count, *h));
-      }};
+      make_rinott};
   return description;
 }
 

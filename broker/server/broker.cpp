@@ -98,7 +98,8 @@ void Broker::run() {
 // pass of the others, so it gets its share from then on, not a catch-up burst.
 std::optional<protocol::Task> Broker::next_task_fair_share(const WorkerSession& worker,
                                                            std::uint64_t slots) {
-  std::vector<Job*> order;
+  std::vector<Job*>& order = fair_share_order_;  // reused: this runs once per task dispatched
+  order.clear();
   for (auto& [id, job] : jobs_)
     if (worker.models.count(job->spec().model)) order.push_back(job.get());
   std::sort(order.begin(), order.end(), [](const Job* a, const Job* b) {

@@ -106,6 +106,7 @@ class Broker {
   // Models users brought, as the first worker that offered each described it (built-in models
   // are in common/models). Kept after the worker leaves: a job bound to it stays bound.
   std::map<std::string, ModelDescriptor> offered_models_;
+  std::vector<Job*> fair_share_order_;  // next_task_fair_share's scratch
   std::map<std::uint64_t, std::unique_ptr<Job>> jobs_;  // not yet retired
   std::map<std::uint64_t, nlohmann::json> retired_;     // final documents
   std::unordered_map<std::uint64_t, InFlight> in_flight_;

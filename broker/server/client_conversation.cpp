@@ -114,7 +114,8 @@ protocol::Document Broker::answer(const protocol::Document& request) {
     return control(request.body, "PRIORITY", [this, &request](Job& job) {
       const auto weight = request.body.find("weight");
       if (weight == request.body.end() || !weight->is_number())
-        return Status(make_error("PRIORITY.weight: missing or not a number", protocol::kBadMessage));
+        return Status(
+            make_error("PRIORITY.weight: missing or not a number", protocol::kBadMessage));
       return job.set_priority(weight->get<double>(), now());
     });
   if (command == "SNAPSHOT") return snapshot(request.body);

@@ -268,7 +268,8 @@ Status Job::stop_now(double now) {
   const SystemEstimate& best = progress.leaders.front();
   // Simultaneous intervals for the differences of the contenders to the selected one
   // (Bonferroni over all of them, normal approximation, variances from each one's outputs).
-  const double comparisons = static_cast<double>(std::max<std::uint64_t>(progress.survivors, 2) - 1);
+  const double comparisons =
+      static_cast<double>(std::max<std::uint64_t>(progress.survivors, 2) - 1);
   const double z = standard_normal_quantile(1 - spec_.alpha / (2 * comparisons));
   stop_intervals_ = nlohmann::json::array();
   for (std::size_t i = 1; i < progress.leaders.size(); ++i) {

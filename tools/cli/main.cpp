@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <sstream>
 
 #include "broker/procedures/procedure_catalog.h"
 #include "common/jobspec/job_spec.h"
@@ -132,33 +133,27 @@ int remote(const std::string& command, Options& options, const Config& config) {
     if (!reply) return print_error(reply.error());
     return show(reply.value()["job"], options.json);
   }
-  if (command == "pause" || command == "resume") {
-    auto reply = client.request(command == "pause" ? "PAUSE" : "RESUME", {{"job_id", options.job_id}});
+  // The controls that answer with one line: "job 7 paused".
+  const auto control = [&](const char* request, nlohmann::json fields, const std::string& done) {
+    fields["job_id"] = options.job_id;
+    auto reply = client.request(request, fields);
     if (!reply) return print_error(reply.error());
-    std::cout << "job " << options.job_id << (command == "pause" ? " paused\n" : " resumed\n");
+    std::cout << "job " << options.job_id << " " << done << "\n";
     return 0;
+  };
+  if (command == "pause") return control("PAUSE", nlohmann::json::object(), "paused");
+  if (command == "resume") return control("RESUME", nlohmann::json::object(), "resumed");
+  if (command == "cancel") return control("CANCEL", nlohmann::json::object(), "cancelled");
+  if (command == "priority") {
+    std::ostringstream done;
+    done << "priority " << options.weight;
+    return control("PRIORITY", {{"weight", options.weight}}, done.str());
   }
   if (command == "extend") {
-    nlohmann::json fields = {{"job_id", options.job_id}};
+    nlohmann::json fields = nlohmann::json::object();
     if (options.budget) fields["budget"] = options.budget;
     if (options.max_replications) fields["max_replications"] = options.max_replications;
-    auto reply = client.request("EXTEND", fields);
-    if (!reply) return print_error(reply.error());
-    std::cout << "job " << options.job_id << " extended\n";
-    return 0;
-  }
-  if (command == "priority") {
-    auto reply =
-        client.request("PRIORITY", {{"job_id", options.job_id}, {"weight", options.weight}});
-    if (!reply) return print_error(reply.error());
-    std::cout << "job " << options.job_id << " priority " << options.weight << "\n";
-    return 0;
-  }
-  if (command == "cancel") {
-    auto reply = client.request("CANCEL", {{"job_id", options.job_id}});
-    if (!reply) return print_error(reply.error());
-    std::cout << "job " << options.job_id << " cancelled\n";
-    return 0;
+    return control("EXTEND", std::move(fields), "extended");
   }
   auto final = follow(context, client, stats, options.job_id);  // watch
   if (!final) return print_error(final.error());
@@ -195,29 +190,27 @@ int main(int argc, char** argv) {
   status->add_flag("--json", options.json, "print JSON");
   auto* list = app.add_subcommand("list", "list all jobs");
   list->add_flag("--json", options.json, "print JSON");
-  auto* cancel = app.add_subcommand("cancel", "cancel a job");
-  cancel->add_option("id", options.job_id, "job id")->required();
-  auto* stop = app.add_subcommand(
-      "stop", "stop a running job now: the current best, stated as an early stop");
-  stop->add_option("id", options.job_id, "job id")->required();
-  stop->add_flag("--json", options.json, "print the result as JSON");
-  auto* pause = app.add_subcommand("pause", "pause a job: no new tasks until resumed");
-  pause->add_option("id", options.job_id, "job id")->required();
-  auto* resume = app.add_subcommand("resume", "resume a paused job");
-  resume->add_option("id", options.job_id, "job id")->required();
-  auto* extend = app.add_subcommand(
+  // A subcommand on one job: `simsel NAME ID ...`.
+  const auto job_command = [&](const char* name, const char* help) {
+    CLI::App* command = app.add_subcommand(name, help);
+    command->add_option("id", options.job_id, "job id")->required();
+    return command;
+  };
+  job_command("cancel", "cancel a job");
+  job_command("stop", "stop a running job now: the current best, stated as an early stop")
+      ->add_flag("--json", options.json, "print the result as JSON");
+  job_command("pause", "pause a job: no new tasks until resumed");
+  job_command("resume", "resume a paused job");
+  auto* extend = job_command(
       "extend", "more budget for a running fixed-budget job, or a higher replication limit");
-  extend->add_option("id", options.job_id, "job id")->required();
   extend->add_option("--budget", options.budget, "the new budget N (larger than now)");
   extend->add_option("--max-replications", options.max_replications,
                      "the new limits.max_replications (larger than now)");
-  auto* priority = app.add_subcommand(
-      "priority", "set a job's weight in the fair share of worker slots (default 1)");
-  priority->add_option("id", options.job_id, "job id")->required();
-  priority->add_option("weight", options.weight, "weight in [0.01, 1000]")->required();
-  auto* watch = app.add_subcommand("watch", "follow a job live until it ends");
-  watch->add_option("id", options.job_id, "job id")->required();
-  watch->add_flag("--json", options.json, "print the final result as JSON");
+  job_command("priority", "set a job's weight in the fair share of worker slots (default 1)")
+      ->add_option("weight", options.weight, "weight in [0.01, 1000]")
+      ->required();
+  job_command("watch", "follow a job live until it ends")
+      ->add_flag("--json", options.json, "print the final result as JSON");
   auto* procedures = app.add_subcommand("procedures", "list the procedures and their parameters");
   procedures->add_flag("--json", options.json, "print the catalog as JSON");
   try {
@@ -227,12 +220,6 @@ int main(int argc, char** argv) {
   }
   (void)submit;
   (void)list;
-  (void)cancel;
-  (void)stop;
-  (void)pause;
-  (void)resume;
-  (void)priority;
-  (void)extend;
 
   if (procedures->parsed()) {  // the catalog is compiled in: no config, no broker
     if (options.json) {

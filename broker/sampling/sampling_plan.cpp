@@ -61,6 +61,13 @@ void SamplingPlan::skip_unwanted(SampleStore& store) {
   }
 }
 
+void SamplingPlan::resume_after(const SampleStore& store) {
+  for (std::uint64_t system = 0; system < issued_.size(); ++system)
+    issued_[system] =
+        std::max({issued_[system], store.contiguous(system), store.released(system)});
+  rescan_ = true;
+}
+
 void SamplingPlan::give_back(const protocol::Task& task) {
   for (std::size_t e = 0; e < task.systems.size(); ++e) {
     returned_.push_back({task.systems[e], task.rep_begins[e], task.rep_counts[e]});

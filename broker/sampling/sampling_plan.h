@@ -41,6 +41,9 @@ class SamplingPlan {
 
   std::uint64_t issued(std::uint64_t system) const { return issued_[system]; }
 
+  // A resumed job's plan: what the store already holds as complete prefixes is not issued again.
+  void resume_after(const SampleStore& store);
+
   // Never issues the replications the procedure skipped (SampleStore::skip_to) and has not
   // issued yet. Call after each advance of the procedure.
   void skip_unwanted(SampleStore& store);

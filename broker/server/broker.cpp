@@ -30,6 +30,7 @@ Broker::Broker(zmq::context_t& context, BrokerConfig config)
       workers_socket_(context, zmq::socket_type::router),
       clients_socket_(context, zmq::socket_type::router),
       stats_socket_(context, zmq::socket_type::pub) {
+  seq_ = static_cast<std::uint64_t>(now() * 1e6);
   configure_router(workers_socket_, config_);
   configure_router(clients_socket_, config_);
   stats_socket_.set(zmq::sockopt::sndhwm, 100'000);
@@ -39,17 +40,59 @@ Broker::Broker(zmq::context_t& context, BrokerConfig config)
   stats_endpoint_ = protocol::bind_resolved(stats_socket_, config_.stats_endpoint);
 
   for (auto& stored : store_.load_all()) {
-    if (stored.state == "queued" || stored.state == "running") {
-      // Resuming interrupted jobs is not implemented yet: say so instead of leaving them hanging.
-      stored.document["state"] = "failed";
-      stored.document["error"] = "interrupted: the broker stopped while the job was running";
-      store_.update(stored.job_id, "failed", stored.document);
-    }
-    retired_[stored.job_id] = std::move(stored.document);
+    if (stored.state == "queued" || stored.state == "running")
+      resume_interrupted(stored);
+    else
+      retired_[stored.job_id] = std::move(stored.document);
   }
   next_job_id_ = store_.max_job_id() + 1;
-  spdlog::info("broker: workers on {}, clients on {}, stats on {}, {} stored jobs",
-               worker_endpoint_, client_endpoint_, stats_endpoint_, retired_.size());
+  spdlog::info("broker: workers on {}, clients on {}, stats on {}, {} stored jobs, {} resumed",
+               worker_endpoint_, client_endpoint_, stats_endpoint_, retired_.size() + jobs_.size(),
+               jobs_.size());
+}
+
+// A job that was queued or running when the broker stopped: made again from its spec and, from
+// its checkpoints, brought back to the state it had at the last one (Job::restore). Work done
+// after that checkpoint is simulated again; the answer is the same (fixed streams).
+void Broker::resume_interrupted(StoredJob& stored) {
+  const std::uint64_t id = stored.job_id;
+  const auto give_up = [&](const std::string& why) {
+    spdlog::error("job {}: cannot resume: {}", id, why);
+    stored.document["state"] = "failed";
+    stored.document["error"] = "could not resume after a broker restart: " + why;
+    store_.update(id, "failed", stored.document);
+    store_.delete_checkpoints(id);
+    retired_[id] = std::move(stored.document);
+  };
+  const std::string model = stored.spec.value("model", std::string());
+  const double submitted_at = stored.document.value("submitted_at", now());
+  auto job = Job::create(id, stored.spec, model_descriptor(model), submitted_at);
+  if (!job) return give_up(job.error().message);
+  std::vector<JobCheckpoint> checkpoints = store_.load_checkpoints(id);
+  const std::size_t count = checkpoints.size();
+  if (Status restored = job.value()->restore(std::move(checkpoints), now()); !restored)
+    return give_up(restored.error().message);
+  spdlog::info("job {}: resumed from {} checkpoints, {} replications consumed", id, count,
+               job.value()->document(now())["total_replications"].get<std::uint64_t>());
+  job.value()->start_pass_at(entry_pass());
+  jobs_[id] = std::move(job.value());
+  job_changed(*jobs_[id]);
+  retire_if_final(id);  // it may have ended on the outputs checkpointed last
+}
+
+void Broker::checkpoint(std::optional<std::uint64_t> only) {
+  for (auto& [id, job] : jobs_) {
+    if ((only && id != *only) || is_final(job->state()) || !job->checkpoint_due()) continue;
+    const double started = steady();
+    const Job::Checkpoint checkpoint = job->take_checkpoint();
+    try {
+      store_.append_checkpoint(id, checkpoint);
+    } catch (const std::exception& e) {
+      // The records are lost to a resume; the job goes on (a resume would fail saying so).
+      spdlog::error("job {}: could not write a checkpoint: {}", id, e.what());
+    }
+    job->add_checkpoint_seconds(steady() - started);
+  }
 }
 
 double Broker::now() const {
@@ -64,7 +107,7 @@ double Broker::steady() const {
 
 void Broker::run() {
   const double tick_seconds = std::min(0.05, 0.5 / config_.publish_hz);
-  last_tick_ = last_accrual_ = steady();
+  last_tick_ = last_accrual_ = last_checkpoint_ = steady();
   zmq::pollitem_t items[] = {{workers_socket_.handle(), 0, ZMQ_POLLIN, 0},
                              {clients_socket_.handle(), 0, ZMQ_POLLIN, 0}};
   while (!stopping_) {
@@ -85,6 +128,7 @@ void Broker::run() {
     dispatch();
     if (steady() >= last_tick_ + tick_seconds) tick();
   }
+  checkpoint();  // a stop (SIGTERM) loses no work: the next broker resumes from here
   publish_due(true);
   spdlog::info("broker: stopped");
 }
@@ -153,6 +197,11 @@ void Broker::dispatch() {
       in_flight_[task_id] = InFlight{std::move(*task), identity};
       send_to_worker(worker, in_flight_[task_id].task);
       job_changed(job);
+      if (!dispatched_any_) {
+        dispatched_any_ = true;
+        spdlog::info("broker: first task dispatched {:.0f} ms after start",
+                     (steady() - started_at_) * 1000);
+      }
     }
   }
 }
@@ -199,6 +248,10 @@ void Broker::tick() {
     if (is_final(job->state())) ended.push_back(id);
   }
   for (auto id : ended) retire_if_final(id);
+  if (moment - last_checkpoint_ >= config_.checkpoint_interval_ms * 1e-3) {
+    last_checkpoint_ = moment;
+    checkpoint();
+  }
   publish_due(false);
 }
 
@@ -288,6 +341,11 @@ void Broker::retire_if_final(std::uint64_t job_id) {
     store_.save_results(job_id, job.system_results(0, job.system_count()));
   } catch (const std::exception& e) {
     spdlog::error("job {}: could not store its per-system results: {}", job_id, e.what());
+  }
+  try {
+    store_.delete_checkpoints(job_id);
+  } catch (const std::exception& e) {
+    spdlog::error("job {}: could not drop its checkpoints: {}", job_id, e.what());
   }
   publish("job/" + std::to_string(job_id), "STATS", document);
   retired_[job_id] = std::move(document);

@@ -82,6 +82,9 @@ class Broker {
   void bind_waiting_jobs(const WorkerSession& worker);
   void update_waiting();
   void tick();
+  void resume_interrupted(StoredJob& stored);
+  // Writes the checkpoints due: of every live job that has one due, or of `only` alone.
+  void checkpoint(std::optional<std::uint64_t> only = std::nullopt);
   void publish_due(bool force_all);
   void log_stage_change(std::uint64_t job_id, const nlohmann::json& document);
   void publish(const std::string& topic, const std::string& command, nlohmann::json body);
@@ -93,6 +96,9 @@ class Broker {
   double now() const;     // wall clock, seconds since the epoch (for documents)
   double steady() const;  // monotonic seconds (for heartbeats)
 
+  // Steady time the broker was made, for the log's "first task dispatched" after a restart.
+  double started_at_ = steady();
+  bool dispatched_any_ = false;
   BrokerConfig config_;
   DataDirLock data_dir_lock_;  // before store_: nothing is opened in a directory in use
   JobStore store_;
@@ -112,6 +118,9 @@ class Broker {
   std::unordered_map<std::uint64_t, InFlight> in_flight_;
   std::uint64_t next_job_id_ = 1;
   std::uint64_t next_task_id_ = 1;
+  // Sequence number of the last update published. It starts at the broker's start time in
+  // microseconds, so it keeps rising across restarts: a subscriber that saw seq N from the last
+  // broker neither drops the new one's updates as stale nor misses the gap (docs/PROTOCOL.md).
   std::uint64_t seq_ = 0;
   std::uint64_t replications_done_ = 0;  // results received, over all workers and jobs
   // The stored results last asked for, with the model that names their systems' parameters:
@@ -129,6 +138,7 @@ class Broker {
   double last_tick_ = 0;
   double last_accrual_ = 0;  // steady time up to which running jobs got their slot-seconds
   double last_cluster_publish_ = 0;
+  double last_checkpoint_ = 0;
 };
 
 }  // namespace simsel

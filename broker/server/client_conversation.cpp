@@ -186,6 +186,7 @@ protocol::Document Broker::control(const nlohmann::json& body, const char* comma
     return error_reply(acted.error().code, acted.error().message);
   spdlog::info("job {}: {} by a client", *id, command);
   job_changed(*it->second);
+  checkpoint(*id);  // a control acknowledged is a control kept, whenever the broker stops
   retire_if_final(*id);
   return ok_reply({{"job", *job_document(*id)}});
 }

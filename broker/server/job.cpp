@@ -89,6 +89,10 @@ void Job::bind(const ModelDescriptor& model, double now) {
   auto procedure = make_procedure_for(*spec_.maximize);
   if (!procedure) return fail(procedure.error().message, now);
   procedure_ = std::move(procedure.value());
+  if (!to_replay_.empty()) {
+    if (Status replayed = replay_checkpoints(now); !replayed)
+      fail("could not resume after a broker restart: " + replayed.error().message, now);
+  }
 }
 
 Job::Job(std::uint64_t id, JobSpec spec, std::unique_ptr<SystemSet> systems, double now)
@@ -155,9 +159,11 @@ void Job::on_result(const protocol::Task& task, const protocol::TaskResult& resu
   if (is_final(state_)) return;
   std::size_t next_value = 0;
   for (std::size_t e = 0; e < task.systems.size(); ++e) {
-    for (std::uint32_t r = 0; r < task.rep_counts[e]; ++r) {
-      (void)store_.put(task.systems[e], task.rep_begins[e] + r, result.values[next_value++]);
-    }
+    const std::span<const double> values(result.values.data() + next_value, task.rep_counts[e]);
+    for (std::uint32_t r = 0; r < task.rep_counts[e]; ++r)
+      (void)store_.put(task.systems[e], task.rep_begins[e] + r, values[r]);
+    log_.append_outputs(task.systems[e], task.rep_begins[e], values);
+    next_value += task.rep_counts[e];
   }
   simulated_ += cells;
   const double busy = static_cast<double>(result.busy_ns) * 1e-9;
@@ -201,6 +207,7 @@ Status Job::pause(double now) {
   if (paused_)
     return make_error("job " + std::to_string(id_) + " is already paused", protocol::kConflict);
   paused_ = true;
+  counters_changed_ = true;
   actions_.push_back({{"action", "pause"}, {"at", now}});
   return Ok{};
 }
@@ -209,6 +216,7 @@ Status Job::resume(double now) {
   if (!paused_)
     return make_error("job " + std::to_string(id_) + " is not paused", protocol::kConflict);
   paused_ = false;
+  counters_changed_ = true;
   actions_.push_back({{"action", "resume"}, {"at", now}});
   return Ok{};
 }
@@ -230,20 +238,128 @@ Status Job::extend(const nlohmann::json& fields, double now) {
     return make_error("EXTEND: give budget, max_replications or both", protocol::kBadMessage);
   if (*budget && !bound())
     return make_error("job " + std::to_string(id_) + " has not started", protocol::kConflict);
+  // The extension applies after every output that has arrived, so that a replay of the log
+  // (outputs, then this EXTEND) reaches the same procedure state.
+  if (bound()) advance(now);
+  if (is_final(state_))
+    return make_error("job " + std::to_string(id_) + " has already ended", protocol::kConflict);
+  if (Status extended = apply_extend(*budget, *max_replications); !extended) return extended;
+  nlohmann::json applied = nlohmann::json::object();
+  if (*budget) applied["budget"] = **budget;
+  if (*max_replications) applied["max_replications"] = **max_replications;
+  log_.append_extend(applied);
+  nlohmann::json action = applied;
+  action["action"] = "extend";
+  action["at"] = now;
+  actions_.push_back(std::move(action));
+  return Ok{};
+}
+
+Status Job::apply_extend(std::optional<std::uint64_t> budget,
+                         std::optional<std::uint64_t> max_replications) {
   const auto& limit = spec_.limits.max_replications;
-  if (*max_replications && limit && **max_replications <= *limit)
+  if (max_replications && limit && *max_replications <= *limit)
     return make_error("EXTEND.max_replications: must exceed the current limit (" +
                           std::to_string(*limit) + ")",
                       protocol::kConflict);
-  if (*budget) {
-    if (Status extended = procedure_->extend_budget(**budget); !extended)
+  if (budget) {
+    if (Status extended = procedure_->extend_budget(*budget); !extended)
       return make_error("EXTEND." + extended.error().message, protocol::kConflict);
   }
-  if (*max_replications) spec_.limits.max_replications = **max_replications;
-  nlohmann::json action = {{"action", "extend"}, {"at", now}};
-  if (*budget) action["budget"] = **budget;
-  if (*max_replications) action["max_replications"] = **max_replications;
-  actions_.push_back(std::move(action));
+  if (max_replications) spec_.limits.max_replications = *max_replications;
+  return Ok{};
+}
+
+Job::Checkpoint Job::take_checkpoint() {
+  counters_changed_ = false;
+  ++checkpoints_;
+  checkpoint_bytes_ += log_.size();
+  return {log_.take(),
+          {{"simulated", simulated_},
+           {"busy_seconds", busy_seconds_},
+           {"slot_seconds", slot_seconds_},
+           {"seconds_per_cell", seconds_per_cell_},
+           {"model_failures", model_failures_},
+           {"actions", actions_},
+           {"paused", paused_},
+           {"priority", priority_},
+           {"checkpoints", checkpoints_},
+           {"checkpoint_bytes", checkpoint_bytes_},
+           {"checkpoint_seconds", checkpoint_seconds_}}};
+}
+
+Status Job::restore(std::vector<Checkpoint> checkpoints, double now) {
+  if (checkpoints.empty()) return Ok{};
+  const nlohmann::json& counters = checkpoints.back().counters;
+  try {
+    simulated_ = counters.at("simulated").get<std::uint64_t>();
+    busy_seconds_ = counters.at("busy_seconds").get<double>();
+    slot_seconds_ = counters.at("slot_seconds").get<double>();
+    seconds_per_cell_ = counters.at("seconds_per_cell").get<double>();
+    model_failures_ = counters.at("model_failures").get<std::uint32_t>();
+    actions_ = counters.at("actions");
+    paused_ = counters.at("paused").get<bool>();
+    priority_ = counters.at("priority").get<double>();
+    checkpoints_ = counters.at("checkpoints").get<std::uint64_t>();
+    checkpoint_bytes_ = counters.at("checkpoint_bytes").get<std::uint64_t>();
+    checkpoint_seconds_ = counters.at("checkpoint_seconds").get<double>();
+  } catch (const nlohmann::json::exception& e) {
+    return make_error(std::string("checkpoint counters: ") + e.what());
+  }
+  actions_.push_back({{"action", "resumed after a broker restart"}, {"at", now}});
+  to_replay_ = std::move(checkpoints);
+  return bound() ? replay_checkpoints(now) : Status(Ok{});
+}
+
+// A replayed store can hold outputs past a procedure's targets, which a live job never does (the
+// plan issues only what the targets want): a stage that ends in one advance raises targets that
+// those outputs already meet, and only another advance folds them. So advance until nothing more
+// is consumed; a live job gets that advance from the next result.
+void Job::advance_to_fixpoint() {
+  std::uint64_t consumed = 0;
+  do {
+    consumed = procedure_->replications_consumed();
+    procedure_->advance(store_);
+  } while (!procedure_->finished() && procedure_->replications_consumed() > consumed);
+}
+
+// Each checkpoint's outputs go into the store and the procedure advances on them, one checkpoint
+// at a time so that memory stays what the running job used; an EXTEND applies where it was
+// logged. Procedures decide the same on the same outputs however they are chunked (see
+// procedure.h), so the state reached is the one the job had.
+Status Job::replay_checkpoints(double now) {
+  Status extend_status = Ok{};
+  const ReplayVisitor visitor{
+      [this](std::uint64_t system, std::uint64_t rep_begin, std::span<const double> values) {
+        if (system >= store_.system_count()) return;
+        for (std::size_t r = 0; r < values.size(); ++r)
+          (void)store_.put(system, rep_begin + r, values[r]);
+      },
+      [&](const nlohmann::json& fields) {
+        advance_to_fixpoint();
+        const auto field = [&](const char* key) -> std::optional<std::uint64_t> {
+          const auto value = fields.find(key);
+          if (value == fields.end() || !value->is_number_unsigned()) return std::nullopt;
+          return value->get<std::uint64_t>();
+        };
+        if (Status applied = apply_extend(field("budget"), field("max_replications")); !applied)
+          extend_status = applied;
+      }};
+  std::vector<Checkpoint> checkpoints = std::move(to_replay_);
+  for (const Checkpoint& checkpoint : checkpoints) {
+    if (Status replayed = replay(checkpoint.records, visitor); !replayed) return replayed;
+    if (!extend_status) return extend_status;
+    advance_to_fixpoint();
+    plan_.skip_unwanted(store_);
+    // The log stays the job's: the next checkpoint appends to it, so the records replayed now
+    // are not written again.
+  }
+  plan_.resume_after(store_);
+  if (procedure_->replications_consumed() > 0 || simulated_ > 0) state_ = JobState::kRunning;
+  if (procedure_->finished()) {
+    selection_ = procedure_->selection();
+    finish(JobState::kSucceeded, now);
+  }
   return Ok{};
 }
 
@@ -251,6 +367,7 @@ Status Job::set_priority(double weight, double now) {
   if (!(weight >= kMinPriority && weight <= kMaxPriority))
     return make_error("PRIORITY.weight: must be a number in [0.01, 1000]", protocol::kBadMessage);
   priority_ = weight;
+  counters_changed_ = true;
   actions_.push_back({{"action", "priority"}, {"weight", weight}, {"at", now}});
   return Ok{};
 }
@@ -408,6 +525,11 @@ nlohmann::json Job::document(double now) const {
   if (!actions_.empty()) document["actions"] = actions_;
   if (paused_ && !is_final(state_)) document["paused"] = true;
   document["priority"] = priority_;
+  // What keeping the job resumable costs (docs/RELIABILITY.md): checkpoints written, their bytes
+  // (the replay log) and the broker's seconds spent writing them.
+  document["checkpoints"] = {{"count", checkpoints_},
+                             {"bytes", checkpoint_bytes_},
+                             {"seconds", checkpoint_seconds_}};
   if (!waiting_.empty() && !is_final(state_)) document["waiting"] = waiting_;
   return document;
 }

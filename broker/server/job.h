@@ -17,6 +17,7 @@
 #include "broker/procedures/procedure.h"
 #include "broker/sampling/sample_store.h"
 #include "broker/sampling/sampling_plan.h"
+#include "broker/store/replay_log.h"
 #include "broker/store/system_results.h"
 #include "common/jobspec/job_spec.h"
 #include "common/protocol/messages.h"
@@ -39,7 +40,9 @@ class Job {
                                              const ModelDescriptor* model, double now);
 
   // Binds an unbound job to the descriptor a worker now offers: checks its systems against the
-  // schema and makes its procedure, or fails the job saying why. REQUIRES: !bound()
+  // schema and makes its procedure, or fails the job saying why; a resumed job then replays its
+  // checkpoints. REQUIRES: !bound()
+
   void bind(const ModelDescriptor& model, double now);
   bool bound() const { return procedure_ != nullptr; }
   // Why the job cannot progress now (no live worker offers its model), shown in its document;
@@ -111,6 +114,19 @@ class Job {
   // Adds `slot_seconds` of cluster capacity to this job's utilization denominator.
   void add_capacity(double slot_seconds) { slot_seconds_ += slot_seconds; }
 
+  // What a broker restart needs to resume this job (see replay_log.h): the log records since the
+  // last checkpoint, and the job's counters and users' settings as of now.
+  using Checkpoint = JobCheckpoint;
+  // True when something happened since the last take_checkpoint() that a resume would need.
+  bool checkpoint_due() const { return !log_.empty() || counters_changed_; }
+  Checkpoint take_checkpoint();
+  // The broker's time to write a checkpoint taken (shown in the document: its cost).
+  void add_checkpoint_seconds(double seconds) { checkpoint_seconds_ += seconds; }
+  // Rebuilds a resumed job from its checkpoints, oldest first: the counters of the last one, the
+  // procedure fed every logged output (and EXTEND) again. A bound job does it at once, an unbound
+  // one when bind() makes its procedure. Errors: a damaged log (the job should fail saying so).
+  Status restore(std::vector<Checkpoint> checkpoints, double now);
+
   // The job document of docs/PROTOCOL.md.
   nlohmann::json document(double now) const;
   // The procedure's current estimates of systems [begin, end) (its final ones once the job
@@ -126,6 +142,10 @@ class Job {
   Result<std::unique_ptr<Procedure>> make_procedure_for(bool maximize) const;
   void finish(JobState state, double now);
   nlohmann::json estimate_json(const SystemEstimate& estimate) const;
+  Status apply_extend(std::optional<std::uint64_t> budget,
+                      std::optional<std::uint64_t> max_replications);
+  Status replay_checkpoints(double now);
+  void advance_to_fixpoint();
 
   std::uint64_t id_;
   JobSpec spec_;
@@ -156,6 +176,11 @@ class Job {
   bool paused_ = false;
   double priority_ = 1;
   double pass_ = 0;
+  ReplayLog log_;                   // since the last checkpoint
+  bool counters_changed_ = false;   // a user's setting changed since the last checkpoint
+  std::vector<Checkpoint> to_replay_;  // a resumed job's checkpoints, until it is bound
+  std::uint64_t checkpoints_ = 0, checkpoint_bytes_ = 0;  // written, over the job's life
+  double checkpoint_seconds_ = 0;
 };
 
 }  // namespace simsel

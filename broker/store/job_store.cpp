@@ -55,6 +55,14 @@ JobStore::JobStore(const std::filesystem::path& file) {
       " document TEXT NOT NULL, updated_at REAL NOT NULL DEFAULT (((julianday('now') - 2440587.5) "
       "* 86400.0)))");
   exec("CREATE TABLE IF NOT EXISTS results (job_id INTEGER PRIMARY KEY, systems BLOB NOT NULL)");
+  exec(
+      "CREATE TABLE IF NOT EXISTS checkpoints (seq INTEGER PRIMARY KEY, job_id INTEGER NOT NULL,"
+      " records BLOB NOT NULL, counters TEXT NOT NULL)");
+  exec("CREATE INDEX IF NOT EXISTS checkpoints_by_job ON checkpoints (job_id, seq)");
+  // Left by a broker that stopped between storing a job's end and dropping its checkpoints.
+  exec(
+      "DELETE FROM checkpoints WHERE job_id IN"
+      " (SELECT job_id FROM jobs WHERE state NOT IN ('queued', 'running'))");
 }
 
 JobStore::~JobStore() {
@@ -134,6 +142,42 @@ std::optional<SystemResults> JobStore::load_results(std::uint64_t job_id) const 
 
 std::uint64_t JobStore::max_job_id() const {
   Statement statement(db_, "SELECT COALESCE(MAX(job_id), 0) FROM jobs");
+  if (sqlite3_step(statement.handle) != SQLITE_ROW) return 0;
+  return static_cast<std::uint64_t>(sqlite3_column_int64(statement.handle, 0));
+}
+
+void JobStore::append_checkpoint(std::uint64_t job_id, const JobCheckpoint& checkpoint) {
+  Statement statement(db_, "INSERT INTO checkpoints (job_id, records, counters) VALUES (?, ?, ?)");
+  statement.bind(1, job_id);
+  statement.bind_blob(2, checkpoint.records);
+  statement.bind(3, checkpoint.counters.dump());
+  step_done(db_, statement);
+}
+
+std::vector<JobCheckpoint> JobStore::load_checkpoints(std::uint64_t job_id) const {
+  Statement statement(db_,
+                      "SELECT records, counters FROM checkpoints WHERE job_id = ? ORDER BY seq");
+  statement.bind(1, job_id);
+  std::vector<JobCheckpoint> checkpoints;
+  while (sqlite3_step(statement.handle) == SQLITE_ROW) {
+    const auto* bytes = static_cast<const char*>(sqlite3_column_blob(statement.handle, 0));
+    const auto size = static_cast<std::size_t>(sqlite3_column_bytes(statement.handle, 0));
+    checkpoints.push_back({std::string(bytes ? bytes : "", size),
+                           nlohmann::json::parse(statement.text(1), nullptr, false)});
+  }
+  return checkpoints;
+}
+
+void JobStore::delete_checkpoints(std::uint64_t job_id) {
+  Statement statement(db_, "DELETE FROM checkpoints WHERE job_id = ?");
+  statement.bind(1, job_id);
+  step_done(db_, statement);
+}
+
+std::uint64_t JobStore::checkpoint_bytes(std::uint64_t job_id) const {
+  Statement statement(db_,
+                      "SELECT COALESCE(SUM(LENGTH(records)), 0) FROM checkpoints WHERE job_id = ?");
+  statement.bind(1, job_id);
   if (sqlite3_step(statement.handle) != SQLITE_ROW) return 0;
   return static_cast<std::uint64_t>(sqlite3_column_int64(statement.handle, 0));
 }

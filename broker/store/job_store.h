@@ -1,7 +1,8 @@
 // JobStore: the broker's SQLite file of jobs — spec, state, latest job document and, once a
 // job ends, its per-system results (one compact BLOB, see system_results.h) — so that jobs and
 // their results outlive the broker process. One connection, used by the broker loop only (not
-// thread-safe). Writes happen on submit and on every state change, not per result.
+// thread-safe). Writes happen on submit, on every state change and, for a running job, once per
+// checkpoint interval (its replay log since the last one, see replay_log.h), not per result.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "broker/store/replay_log.h"
 #include "broker/store/system_results.h"
 
 struct sqlite3;
@@ -41,6 +43,15 @@ class JobStore {
   void save_results(std::uint64_t job_id, const SystemResults& results);
   std::optional<SystemResults> load_results(std::uint64_t job_id) const;
   std::uint64_t max_job_id() const;
+
+  // Appends a checkpoint of a job (one transaction: it is there whole or not at all).
+  void append_checkpoint(std::uint64_t job_id, const JobCheckpoint& checkpoint);
+  // A job's checkpoints, oldest first.
+  std::vector<JobCheckpoint> load_checkpoints(std::uint64_t job_id) const;
+  // A job that ended needs none.
+  void delete_checkpoints(std::uint64_t job_id);
+  // Bytes of checkpoints kept for a job (its replay log's size).
+  std::uint64_t checkpoint_bytes(std::uint64_t job_id) const;
 
  private:
   void exec(const char* sql) const;

@@ -144,6 +144,7 @@ void read_broker(KeyReader& keys, BrokerConfig& broker) {
   keys.u32("task_target_ms", broker.task_target_ms, 1, 60'000);
   keys.u32("max_task_replications", broker.max_task_replications, 1, 1u << 24);
   keys.u64("max_message_bytes", broker.max_message_bytes, 1024, 1ull << 32);
+  keys.u32("checkpoint_interval_ms", broker.checkpoint_interval_ms, 10, 3'600'000);
 }
 
 // One [[node.models]] table: a process model (command) or a plugin, never both.

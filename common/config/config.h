@@ -25,6 +25,7 @@ struct BrokerConfig {
   std::uint32_t task_target_ms = 20;            // aimed compute time of one task
   std::uint32_t max_task_replications = 65536;  // replications per task, at most
   std::uint64_t max_message_bytes = 64ull << 20;
+  std::uint32_t checkpoint_interval_ms = 1000;  // running jobs' checkpoints, at most this apart
 };
 
 // A model users bring, as a node runs it (conf/node.toml, [[node.models]]; docs/MODELS.md).

@@ -2,6 +2,8 @@
 // the seq counter is one for the whole broker, so one threshold drops every stale update.
 #include "tools/cli/stats_feed.h"
 
+#include <optional>
+
 #include "common/protocol/frames.h"
 #include "common/protocol/messages.h"
 #include "tools/cli/live_figures.h"
@@ -78,18 +80,31 @@ Result<nlohmann::json> follow_job(zmq::context_t& context, BrokerClient& client,
   if (!feed) return feed.error();
   nlohmann::json latest = feed->snapshot().at(0).body;
   on_update(latest);
-  auto last_poll = std::chrono::steady_clock::now();
+  using Clock = std::chrono::steady_clock;
+  auto last_poll = Clock::now();
+  std::optional<Clock::time_point> unanswered_since;
   while (!job_ended(latest)) {
     for (auto& update : feed->next(std::chrono::milliseconds(500))) {
       latest = std::move(update.body);
       on_update(latest);
     }
     // A PUB drops messages a slow subscriber cannot take: if the stream goes quiet, ask directly.
-    if (std::chrono::steady_clock::now() - last_poll > std::chrono::seconds(2)) {
-      last_poll = std::chrono::steady_clock::now();
+    if (Clock::now() - last_poll > std::chrono::seconds(2)) {
+      last_poll = Clock::now();
       auto status = client.request("STATUS", {{"job_id", job_id}});
-      if (!status) return status.error();
-      if (job_ended(status.value()["job"])) latest = status.value()["job"];
+      if (status) {
+        unanswered_since.reset();
+        if (job_ended(status.value()["job"])) latest = status.value()["job"];
+        continue;
+      }
+      // No answer: the broker may be restarting (it resumes the job; the subscription and the
+      // client socket reconnect by themselves). Any other error, or silence for too long, ends.
+      if (status.error().code != 0) return status.error();
+      if (!unanswered_since) unanswered_since = Clock::now();
+      if (Clock::now() - *unanswered_since > kBrokerGoneAfter)
+        return make_error("the broker has not answered for " +
+                          std::to_string(kBrokerGoneAfter.count()) + " s: " +
+                          status.error().message);
     }
   }
   return latest;

@@ -60,7 +60,10 @@ std::string job_topic(std::uint64_t job_id);
 bool job_ended(const nlohmann::json& document);
 
 // Follows job `job_id` until it ends: calls `on_update` with each newer job document (first the
-// snapshot's, then every STATS update with a higher seq). Returns the final document.
+// snapshot's, then every STATS update with a higher seq). Returns the final document. Rides out a
+// broker restart (the broker resumes the job); an error once the broker has not answered for
+// kBrokerGoneAfter.
+inline constexpr std::chrono::seconds kBrokerGoneAfter{60};
 Result<nlohmann::json> follow_job(zmq::context_t& context, BrokerClient& client,
                                   const std::string& stats_endpoint, std::uint64_t job_id,
                                   const std::function<void(const nlohmann::json&)>& on_update);

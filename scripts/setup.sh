@@ -12,6 +12,7 @@ packages=(
   prometheus-cpp-dev curl
   python3 python3-zmq python3-msgpack
   chromium
+  clang libclang-rt-dev
 )
 missing=()
 for p in "${packages[@]}"; do

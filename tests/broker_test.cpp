@@ -411,7 +411,7 @@ struct InprocCluster {
 TEST_CASE("STOP ends a running job at once with the current best, stated as an early stop",
           "[broker][steering]") {
   InprocCluster local("stop", 1);
-  auto& [dir, context, cluster, client] = local;
+  auto& client = local.client;
   auto submitted = client.request("SUBMIT", {{"spec", flowline_job(20, 3)}});
   REQUIRE(submitted.ok());
   const std::uint64_t id = submitted.value()["job_id"];
@@ -505,7 +505,7 @@ TEST_CASE("a paused job gets no new tasks and, resumed, ends with its undisturbe
 TEST_CASE("jobs with priorities 3 and 1 share the worker slots 3:1 while both have work",
           "[broker][steering]") {
   InprocCluster local("priority", 2);
-  auto& [dir, context, cluster, client] = local;
+  auto& client = local.client;
   // Two long jobs on the flow line (L = 20: 3,249 systems; Rinott with delta = 0.01 wants
   // millions of replications, far more than the window below).
   std::vector<std::uint64_t> ids;
@@ -542,7 +542,9 @@ TEST_CASE("jobs with priorities 3 and 1 share the worker slots 3:1 while both ha
 TEST_CASE("EXTEND gives a running fixed-budget job more budget, or any job a higher limit",
           "[broker][steering]") {
   InprocCluster local("extend", 1);
-  auto& [dir, context, cluster, client] = local;
+  auto& context = local.context;
+  auto& cluster = local.cluster;
+  auto& client = local.client;
   nlohmann::json spec = flowline_job(10, 4);  // 324 systems
   spec["procedure"] = "equal";
   spec["params"] = {{"budget", 324 * 40}};

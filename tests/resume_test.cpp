@@ -3,14 +3,19 @@
 // checkpoints every few results), "killed" (everything since the last checkpoint lost, in-flight
 // tasks with it), made again from its spec, restored and run to its end; its selected system, mean
 // and total replications must equal an undisturbed run's bit for bit. Also: an EXTEND logged
-// before the kill applies at the same point on replay, and a damaged log fails the resume.
+// before the kill applies at the same point on replay, a damaged log fails the resume, and the
+// job store keeps the log as file segments with a row per checkpoint.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <deque>
+#include <filesystem>
 #include <memory>
 #include <random>
 
 #include "broker/procedures/procedure.h"
 #include "broker/server/job.h"
+#include "broker/store/job_store.h"
 #include "common/models/model_catalog.h"
 #include "common/rng/replication_streams.h"
 #include "nodes/models/model.h"
@@ -40,6 +45,13 @@ nlohmann::json spec_for(const std::string& procedure) {
   if (procedure == "kt") spec["params"] = {{"group_size", 4}};
   if (procedure == "pass") spec["params"] = {{"batch", 20}, {"n_max", 200}};
   return spec;
+}
+
+// The job store's view of `kept`: the last counters and every checkpoint's records.
+// REQUIRES: !kept.empty() (with none, the broker starts the job afresh)
+ReplaySource source_of(const std::vector<Job::Checkpoint>& kept) {
+  return {kept.back().counters, kept.size(),
+          [kept](std::size_t segment) -> Result<std::string> { return kept[segment].records; }};
 }
 
 struct Outcome {
@@ -93,7 +105,7 @@ class Driver {
           !is_final(job->state())) {
         job = create();  // the broker restarted: what was not checkpointed is gone
         in_flight.clear();
-        REQUIRE(job->restore(kept, 0));
+        if (!kept.empty()) REQUIRE(job->restore(source_of(kept), 0));  // else a fresh start
       }
     }
     REQUIRE(is_final(job->state()));
@@ -173,7 +185,7 @@ TEST_CASE("a paused job resumes paused, with its priority", "[resume]") {
   std::vector<Job::Checkpoint> kept{job->take_checkpoint()};
   REQUIRE_FALSE(job->checkpoint_due());
   auto resumed = Job::create(1, spec_for("kn"), find_builtin_model("normal"), 0).value();
-  REQUIRE(resumed->restore(kept, 3));
+  REQUIRE(resumed->restore(source_of(kept), 3));
   CHECK(resumed->paused());
   CHECK(resumed->priority() == 3);
   CHECK_FALSE(resumed->next_task(1, 10, 100));
@@ -183,18 +195,18 @@ TEST_CASE("a damaged replay log fails the resume with a message", "[resume]") {
   auto job = Job::create(1, spec_for("kn"), find_builtin_model("normal"), 0).value();
   Job::Checkpoint damaged = job->take_checkpoint();
   damaged.records = std::string("O\x01\x00", 3);
-  auto restored = job->restore({damaged}, 0);
+  auto restored = job->restore(source_of({damaged}), 0);
   REQUIRE_FALSE(restored);
   CHECK_THAT(restored.error().message, Catch::Contains("truncated outputs record at byte 0"));
   Job::Checkpoint unknown = job->take_checkpoint();
   unknown.records = "Z";
   auto second = Job::create(1, spec_for("kn"), find_builtin_model("normal"), 0).value();
-  auto refused = second->restore({unknown}, 0);
+  auto refused = second->restore(source_of({unknown}), 0);
   REQUIRE_FALSE(refused);
   CHECK_THAT(refused.error().message, Catch::Contains("unknown record at byte 0"));
   Job::Checkpoint no_counters{"", nlohmann::json::object()};
   auto third = Job::create(1, spec_for("kn"), find_builtin_model("normal"), 0).value();
-  auto missing = third->restore({no_counters}, 0);
+  auto missing = third->restore(source_of({no_counters}), 0);
   REQUIRE_FALSE(missing);
   CHECK_THAT(missing.error().message, Catch::Contains("checkpoint counters"));
 }
@@ -224,4 +236,41 @@ TEST_CASE("the replay log gives back what was appended, in order", "[resume]") {
     INFO("cut at " << cut);
     CHECK_FALSE(counted);
   }
+}
+
+TEST_CASE("the job store keeps checkpoints as log segments and rows", "[resume]") {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("simsel-test-checkpoints-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  {
+    JobStore store(dir / "simsel.sqlite");
+    store.insert(1, {{"model", "normal"}}, {{"state", "running"}});
+    store.insert(2, {{"model", "normal"}}, {{"state", "running"}});
+    CHECK_FALSE(store.replay_source(1));  // no checkpoint yet: a fresh start
+    store.append_checkpoint(1, {"abc", {{"n", 1}}});
+    store.append_checkpoint(1, {"", {{"n", 2}}});  // counters only: no segment
+    store.append_checkpoint(1, {"defgh", {{"n", 3}}});
+    store.append_checkpoint(2, {"xyz", {{"n", 9}}});
+    auto source = store.replay_source(1);
+    REQUIRE(source);
+    CHECK(source->counters == nlohmann::json{{"n", 3}});
+    REQUIRE(source->segments == 2);
+    CHECK(source->read(0).value() == "abc");
+    CHECK(source->read(1).value() == "defgh");
+    // A log shorter than its rows say (a damaged disk) is an error naming the file, not garbage.
+    std::filesystem::resize_file(dir / "replay" / "1.log", 6);
+    auto cut = store.replay_source(1)->read(1);
+    REQUIRE_FALSE(cut);
+    CHECK_THAT(cut.error().message, Catch::Contains("1.log") && Catch::Contains("missing"));
+    store.delete_checkpoints(1);
+    CHECK_FALSE(store.replay_source(1));
+    CHECK_FALSE(std::filesystem::exists(dir / "replay" / "1.log"));
+    // Job 2 ends without its checkpoints dropped (a broker stopped in between): the next open
+    // drops them.
+    store.update(2, "succeeded", {{"state", "succeeded"}});
+  }
+  JobStore reopened(dir / "simsel.sqlite");
+  CHECK_FALSE(reopened.replay_source(2));
+  CHECK_FALSE(std::filesystem::exists(dir / "replay" / "2.log"));
+  std::filesystem::remove_all(dir);
 }

@@ -83,8 +83,9 @@ class Broker {
   void update_waiting();
   void tick();
   void resume_interrupted(StoredJob& stored);
-  // Writes the checkpoints due: of every live job that has one due, or of `only` alone.
-  void checkpoint(std::optional<std::uint64_t> only = std::nullopt);
+  // Writes the checkpoints due: of every live job that has one due (and at least
+  // `min_log_bytes` of log waiting), or of `only` alone.
+  void checkpoint(std::optional<std::uint64_t> only = std::nullopt, std::size_t min_log_bytes = 0);
   void publish_due(bool force_all);
   void log_stage_change(std::uint64_t job_id, const nlohmann::json& document);
   void publish(const std::string& topic, const std::string& command, nlohmann::json body);

@@ -89,7 +89,7 @@ void Job::bind(const ModelDescriptor& model, double now) {
   auto procedure = make_procedure_for(*spec_.maximize);
   if (!procedure) return fail(procedure.error().message, now);
   procedure_ = std::move(procedure.value());
-  if (!to_replay_.empty()) {
+  if (to_replay_) {
     if (Status replayed = replay_checkpoints(now); !replayed)
       fail("could not resume after a broker restart: " + replayed.error().message, now);
   }
@@ -288,9 +288,8 @@ Job::Checkpoint Job::take_checkpoint() {
            {"checkpoint_seconds", checkpoint_seconds_}}};
 }
 
-Status Job::restore(std::vector<Checkpoint> checkpoints, double now) {
-  if (checkpoints.empty()) return Ok{};
-  const nlohmann::json& counters = checkpoints.back().counters;
+Status Job::restore(ReplaySource source, double now) {
+  const nlohmann::json& counters = source.counters;
   try {
     simulated_ = counters.at("simulated").get<std::uint64_t>();
     busy_seconds_ = counters.at("busy_seconds").get<double>();
@@ -307,7 +306,7 @@ Status Job::restore(std::vector<Checkpoint> checkpoints, double now) {
     return make_error(std::string("checkpoint counters: ") + e.what());
   }
   actions_.push_back({{"action", "resumed after a broker restart"}, {"at", now}});
-  to_replay_ = std::move(checkpoints);
+  to_replay_ = std::move(source);
   return bound() ? replay_checkpoints(now) : Status(Ok{});
 }
 
@@ -323,7 +322,7 @@ void Job::advance_to_fixpoint() {
   } while (!procedure_->finished() && procedure_->replications_consumed() > consumed);
 }
 
-// Each checkpoint's outputs go into the store and the procedure advances on them, one checkpoint
+// Each segment's outputs go into the store and the procedure advances on them, one segment
 // at a time so that memory stays what the running job used; an EXTEND applies where it was
 // logged. Procedures decide the same on the same outputs however they are chunked (see
 // procedure.h), so the state reached is the one the job had.
@@ -345,9 +344,12 @@ Status Job::replay_checkpoints(double now) {
         if (Status applied = apply_extend(field("budget"), field("max_replications")); !applied)
           extend_status = applied;
       }};
-  std::vector<Checkpoint> checkpoints = std::move(to_replay_);
-  for (const Checkpoint& checkpoint : checkpoints) {
-    if (Status replayed = replay(checkpoint.records, visitor); !replayed) return replayed;
+  const ReplaySource source = std::move(*to_replay_);
+  to_replay_.reset();
+  for (std::size_t segment = 0; segment < source.segments; ++segment) {
+    auto records = source.read(segment);
+    if (!records) return records.error();
+    if (Status replayed = replay(records.value(), visitor); !replayed) return replayed;
     if (!extend_status) return extend_status;
     advance_to_fixpoint();
     plan_.skip_unwanted(store_);

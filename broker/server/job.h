@@ -119,13 +119,14 @@ class Job {
   using Checkpoint = JobCheckpoint;
   // True when something happened since the last take_checkpoint() that a resume would need.
   bool checkpoint_due() const { return !log_.empty() || counters_changed_; }
+  std::size_t log_bytes() const { return log_.size(); }
   Checkpoint take_checkpoint();
   // The broker's time to write a checkpoint taken (shown in the document: its cost).
   void add_checkpoint_seconds(double seconds) { checkpoint_seconds_ += seconds; }
-  // Rebuilds a resumed job from its checkpoints, oldest first: the counters of the last one, the
-  // procedure fed every logged output (and EXTEND) again. A bound job does it at once, an unbound
-  // one when bind() makes its procedure. Errors: a damaged log (the job should fail saying so).
-  Status restore(std::vector<Checkpoint> checkpoints, double now);
+  // Rebuilds a resumed job from its checkpoints: the counters of the last one, the procedure fed
+  // every logged output (and EXTEND) again. A bound job does it at once, an unbound one when
+  // bind() makes its procedure. Errors: a damaged log (the job should fail saying so).
+  Status restore(ReplaySource source, double now);
 
   // The job document of docs/PROTOCOL.md.
   nlohmann::json document(double now) const;
@@ -178,7 +179,7 @@ class Job {
   double pass_ = 0;
   ReplayLog log_;                   // since the last checkpoint
   bool counters_changed_ = false;   // a user's setting changed since the last checkpoint
-  std::vector<Checkpoint> to_replay_;  // a resumed job's checkpoints, until it is bound
+  std::optional<ReplaySource> to_replay_;  // a resumed job's log, until it is bound
   std::uint64_t checkpoints_ = 0, checkpoint_bytes_ = 0;  // written, over the job's life
   double checkpoint_seconds_ = 0;
 };

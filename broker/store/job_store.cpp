@@ -2,8 +2,15 @@
 // run a few times per job, not per result.
 #include "broker/store/job_store.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <set>
 #include <stdexcept>
 
 namespace simsel {
@@ -56,13 +63,28 @@ JobStore::JobStore(const std::filesystem::path& file) {
       "* 86400.0)))");
   exec("CREATE TABLE IF NOT EXISTS results (job_id INTEGER PRIMARY KEY, systems BLOB NOT NULL)");
   exec(
-      "CREATE TABLE IF NOT EXISTS checkpoints (seq INTEGER PRIMARY KEY, job_id INTEGER NOT NULL,"
-      " records BLOB NOT NULL, counters TEXT NOT NULL)");
-  exec("CREATE INDEX IF NOT EXISTS checkpoints_by_job ON checkpoints (job_id, seq)");
+      "CREATE TABLE IF NOT EXISTS job_checkpoints (seq INTEGER PRIMARY KEY, job_id INTEGER NOT "
+      "NULL, log_offset INTEGER NOT NULL, log_length INTEGER NOT NULL, counters TEXT NOT NULL)");
+  exec("CREATE INDEX IF NOT EXISTS job_checkpoints_by_job ON job_checkpoints (job_id, seq)");
+  replay_dir_ = file.parent_path() / "replay";
+  std::filesystem::create_directories(replay_dir_);
   // Left by a broker that stopped between storing a job's end and dropping its checkpoints.
+  std::set<std::uint64_t> live;
+  {
+    Statement statement(db_, "SELECT job_id FROM jobs WHERE state IN ('queued', 'running')");
+    while (sqlite3_step(statement.handle) == SQLITE_ROW)
+      live.insert(static_cast<std::uint64_t>(sqlite3_column_int64(statement.handle, 0)));
+  }
   exec(
-      "DELETE FROM checkpoints WHERE job_id IN"
-      " (SELECT job_id FROM jobs WHERE state NOT IN ('queued', 'running'))");
+      "DELETE FROM job_checkpoints WHERE job_id NOT IN"
+      " (SELECT job_id FROM jobs WHERE state IN ('queued', 'running'))");
+  for (const auto& entry : std::filesystem::directory_iterator(replay_dir_)) {
+    const std::string stem = entry.path().stem().string();
+    char* end = nullptr;
+    const std::uint64_t id = std::strtoull(stem.c_str(), &end, 10);
+    if (entry.path().extension() == ".log" && *end == '\0' && !live.count(id))
+      std::filesystem::remove(entry.path());
+  }
 }
 
 JobStore::~JobStore() {
@@ -146,40 +168,81 @@ std::uint64_t JobStore::max_job_id() const {
   return static_cast<std::uint64_t>(sqlite3_column_int64(statement.handle, 0));
 }
 
+std::filesystem::path JobStore::log_file(std::uint64_t job_id) const {
+  return replay_dir_ / (std::to_string(job_id) + ".log");
+}
+
 void JobStore::append_checkpoint(std::uint64_t job_id, const JobCheckpoint& checkpoint) {
-  Statement statement(db_, "INSERT INTO checkpoints (job_id, records, counters) VALUES (?, ?, ?)");
+  std::uint64_t offset = 0;
+  if (!checkpoint.records.empty()) {
+    const std::filesystem::path path = log_file(job_id);
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0) throw std::runtime_error("cannot open " + path.string() + ": " + std::strerror(errno));
+    struct stat status {};
+    ::fstat(fd, &status);
+    offset = static_cast<std::uint64_t>(status.st_size);
+    std::string_view left = checkpoint.records;
+    while (!left.empty()) {
+      const ssize_t written = ::write(fd, left.data(), left.size());
+      if (written < 0 && errno == EINTR) continue;
+      if (written <= 0) {
+        const std::string why = std::strerror(errno);
+        ::close(fd);
+        throw std::runtime_error("cannot write " + path.string() + ": " + why);
+      }
+      left.remove_prefix(static_cast<std::size_t>(written));
+    }
+    ::close(fd);
+  }
+  Statement statement(db_,
+                      "INSERT INTO job_checkpoints (job_id, log_offset, log_length, counters)"
+                      " VALUES (?, ?, ?, ?)");
   statement.bind(1, job_id);
-  statement.bind_blob(2, checkpoint.records);
-  statement.bind(3, checkpoint.counters.dump());
+  statement.bind(2, offset);
+  statement.bind(3, static_cast<std::uint64_t>(checkpoint.records.size()));
+  statement.bind(4, checkpoint.counters.dump());
   step_done(db_, statement);
 }
 
-std::vector<JobCheckpoint> JobStore::load_checkpoints(std::uint64_t job_id) const {
+std::optional<ReplaySource> JobStore::replay_source(std::uint64_t job_id) const {
   Statement statement(db_,
-                      "SELECT records, counters FROM checkpoints WHERE job_id = ? ORDER BY seq");
+                      "SELECT log_offset, log_length, counters FROM job_checkpoints"
+                      " WHERE job_id = ? ORDER BY seq");
   statement.bind(1, job_id);
-  std::vector<JobCheckpoint> checkpoints;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> segments;  // offset, length
+  std::string counters;
+  bool any = false;
   while (sqlite3_step(statement.handle) == SQLITE_ROW) {
-    const auto* bytes = static_cast<const char*>(sqlite3_column_blob(statement.handle, 0));
-    const auto size = static_cast<std::size_t>(sqlite3_column_bytes(statement.handle, 0));
-    checkpoints.push_back({std::string(bytes ? bytes : "", size),
-                           nlohmann::json::parse(statement.text(1), nullptr, false)});
+    any = true;
+    const auto offset = static_cast<std::uint64_t>(sqlite3_column_int64(statement.handle, 0));
+    const auto length = static_cast<std::uint64_t>(sqlite3_column_int64(statement.handle, 1));
+    if (length > 0) segments.emplace_back(offset, length);
+    counters = statement.text(2);
   }
-  return checkpoints;
+  if (!any) return std::nullopt;
+  ReplaySource source;
+  source.counters = nlohmann::json::parse(counters, nullptr, false);
+  source.segments = segments.size();
+  source.read = [path = log_file(job_id), segments](std::size_t segment) -> Result<std::string> {
+    const auto [offset, length] = segments.at(segment);
+    std::ifstream in(path, std::ios::binary);
+    std::string bytes(length, '\0');
+    in.seekg(static_cast<std::streamoff>(offset));
+    in.read(bytes.data(), static_cast<std::streamsize>(length));
+    if (static_cast<std::uint64_t>(in.gcount()) != length)
+      return make_error(path.string() + ": " + std::to_string(length) + " bytes at " +
+                        std::to_string(offset) + " missing (the log is shorter than its checkpoints say)");
+    return bytes;
+  };
+  return source;
 }
 
 void JobStore::delete_checkpoints(std::uint64_t job_id) {
-  Statement statement(db_, "DELETE FROM checkpoints WHERE job_id = ?");
+  Statement statement(db_, "DELETE FROM job_checkpoints WHERE job_id = ?");
   statement.bind(1, job_id);
   step_done(db_, statement);
-}
-
-std::uint64_t JobStore::checkpoint_bytes(std::uint64_t job_id) const {
-  Statement statement(db_,
-                      "SELECT COALESCE(SUM(LENGTH(records)), 0) FROM checkpoints WHERE job_id = ?");
-  statement.bind(1, job_id);
-  if (sqlite3_step(statement.handle) != SQLITE_ROW) return 0;
-  return static_cast<std::uint64_t>(sqlite3_column_int64(statement.handle, 0));
+  std::error_code ignored;  // a job that never wrote a record has no file
+  std::filesystem::remove(log_file(job_id), ignored);
 }
 
 }  // namespace simsel

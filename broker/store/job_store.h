@@ -2,7 +2,8 @@
 // job ends, its per-system results (one compact BLOB, see system_results.h) — so that jobs and
 // their results outlive the broker process. One connection, used by the broker loop only (not
 // thread-safe). Writes happen on submit, on every state change and, for a running job, once per
-// checkpoint interval (its replay log since the last one, see replay_log.h), not per result.
+// checkpoint interval (a row; the replay log's bytes go to a file per job, see replay_log.h), not
+// per result.
 #pragma once
 
 #include <cstdint>
@@ -44,18 +45,20 @@ class JobStore {
   std::optional<SystemResults> load_results(std::uint64_t job_id) const;
   std::uint64_t max_job_id() const;
 
-  // Appends a checkpoint of a job (one transaction: it is there whole or not at all).
+  // Appends a checkpoint of a job: its records to the job's log file (<dir>/replay/<id>.log),
+  // then a row with where they are and the counters. The row is the commit: a log file's bytes
+  // past the last row's segment (a broker killed mid-write) are never read.
   void append_checkpoint(std::uint64_t job_id, const JobCheckpoint& checkpoint);
-  // A job's checkpoints, oldest first.
-  std::vector<JobCheckpoint> load_checkpoints(std::uint64_t job_id) const;
-  // A job that ended needs none.
+  // What a job is resumed from; empty when it has no checkpoint.
+  std::optional<ReplaySource> replay_source(std::uint64_t job_id) const;
+  // A job that ended needs none: its rows and log file go.
   void delete_checkpoints(std::uint64_t job_id);
-  // Bytes of checkpoints kept for a job (its replay log's size).
-  std::uint64_t checkpoint_bytes(std::uint64_t job_id) const;
 
  private:
   void exec(const char* sql) const;
+  std::filesystem::path log_file(std::uint64_t job_id) const;
   sqlite3* db_ = nullptr;
+  std::filesystem::path replay_dir_;
 };
 
 }  // namespace simsel

@@ -70,7 +70,8 @@ Status replay(std::string_view bytes, const ReplayVisitor& visitor) {
           !get(bytes, offset, count) || (bytes.size() - offset) / sizeof(double) < count)
         return broken("truncated outputs record");
       values.resize(count);
-      std::memcpy(values.data(), bytes.data() + offset, count * sizeof(double));
+      if (count > 0)  // an empty vector's data() may be null, which memcpy may not be given
+        std::memcpy(values.data(), bytes.data() + offset, count * sizeof(double));
       offset += count * sizeof(double);
       visitor.outputs(system, rep_begin, values);
     } else if (kind == kExtend) {

@@ -36,11 +36,20 @@ class ReplayLog {
   std::string bytes_;
 };
 
-// One checkpoint of a job as the job store keeps it: the log records since the previous
-// checkpoint, and the job's counters and users' settings (Job::take_checkpoint) at the time.
+// One checkpoint of a job: the log records since the previous checkpoint, and the job's counters
+// and users' settings (Job::take_checkpoint) at the time.
 struct JobCheckpoint {
   std::string records;
   nlohmann::json counters;
+};
+
+// What a resumed job is rebuilt from: the counters of its last checkpoint and its log, as the
+// segments its checkpoints wrote, oldest first, read one at a time (a job's whole log can be far
+// larger than what should be in memory at once: 640 MB for 10^6 systems and 61.7 M replications).
+struct ReplaySource {
+  nlohmann::json counters;
+  std::size_t segments = 0;
+  std::function<Result<std::string>(std::size_t segment)> read;
 };
 
 struct ReplayVisitor {

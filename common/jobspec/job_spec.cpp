@@ -171,7 +171,10 @@ Result<json> read_systems_csv(const std::filesystem::path& path) {
   return list;
 }
 
-Result<json> parse_file_text(const std::filesystem::path& path, const std::string& text) {
+
+}  // namespace
+
+Result<json> parse_job_text(const std::filesystem::path& path, const std::string& text) {
   if (path.extension() == ".json") {
     json document = json::parse(text, nullptr, false);
     if (document.is_discarded()) return make_error(path.string() + ": not valid JSON");
@@ -185,8 +188,6 @@ Result<json> parse_file_text(const std::filesystem::path& path, const std::strin
                       std::string(e.description()));
   }
 }
-
-}  // namespace
 
 json JobSpec::to_json() const {
   json document = {{"model", model}, {"systems", systems}, {"procedure", procedure},
@@ -251,7 +252,7 @@ Result<json> load_job_file(const std::filesystem::path& path) {
   if (!file) return make_error(path.string() + ": cannot open job file");
   std::stringstream text;
   text << file.rdbuf();
-  auto document = parse_file_text(path, text.str());
+  auto document = parse_job_text(path, text.str());
   if (!document) return document;
   auto systems_field = document->find("systems");
   if (systems_field == document->end()) return document;

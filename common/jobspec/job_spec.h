@@ -44,6 +44,10 @@ inline bool is_non_negative_integer(const nlohmann::json& value) {
 // Checks types and ranges of the common fields; every problem is listed, one per line.
 Result<JobSpec> parse_job_spec(const nlohmann::json& document);
 
+// A job file's text in its JSON form, TOML or JSON by the extension of `path` (which names the
+// text in errors: file:line:column). Nothing is read from disk.
+Result<nlohmann::json> parse_job_text(const std::filesystem::path& path, const std::string& text);
+
 // Reads a TOML (.toml) or JSON (.json) job file into its JSON form; a `systems.csv` file is
 // read (relative to the job file) into `systems.list`. Syntax errors give file:line:column.
 Result<nlohmann::json> load_job_file(const std::filesystem::path& path);

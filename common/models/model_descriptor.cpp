@@ -57,7 +57,10 @@ Status check_grid(const nlohmann::json& params, const GridSpec& grid) {
         return ok;
     }
   }
-  for (const auto& [name, schema] : params.items()) {
+  for (const auto& item : params.items()) {
+    // Not a structured binding: clang 14 (the sanitizer build) cannot capture one in a lambda.
+    const std::string& name = item.key();
+    const nlohmann::json& schema = item.value();
     const bool given = std::any_of(grid.params.begin(), grid.params.end(),
                                    [&](const GridParam& p) { return p.name == name; });
     if (!given && !schema.contains("default"))

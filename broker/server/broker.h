@@ -61,9 +61,15 @@ class Broker {
   protocol::Document answer(const protocol::Document& request);
   protocol::Document submit(const nlohmann::json& body);
   protocol::Document status(const nlohmann::json& body);
-  protocol::Document list();
-  // CANCEL, STOP, PAUSE, RESUME and PRIORITY: `act` on the live job the body names, retiring it if it
-  // ended; the answer is its document.
+  protocol::Document list(const nlohmann::json& body);
+  protocol::Document cancel(const nlohmann::json& body);
+  protocol::Document stop_job(const nlohmann::json& body);
+  protocol::Document pause(const nlohmann::json& body);
+  protocol::Document resume(const nlohmann::json& body);
+  protocol::Document extend(const nlohmann::json& body);
+  protocol::Document priority(const nlohmann::json& body);
+  // CANCEL, STOP, PAUSE, RESUME, EXTEND and PRIORITY: `act` on the live job the body names,
+  // retiring it if it ended; the answer is its document.
   protocol::Document control(const nlohmann::json& body, const char* command,
                              const std::function<Status(Job&)>& act);
   protocol::Document snapshot(const nlohmann::json& body);

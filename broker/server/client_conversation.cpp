@@ -5,10 +5,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <limits>
 
 #include "broker/server/broker.h"
 #include "common/models/model_catalog.h"
+#include "common/protocol/client_requests.h"
 
 namespace simsel {
 namespace {
@@ -22,27 +22,16 @@ protocol::Document ok_reply(nlohmann::json body = nlohmann::json::object()) {
   return {"OK", std::move(body)};
 }
 
-// Reads body.job_id, which must be a non-negative integer.
+// body.job_id of a request checked against its description (client_requests.h): present where
+// the request requires it.
 std::optional<std::uint64_t> job_id_field(const nlohmann::json& body) {
   auto it = body.find("job_id");
-  if (it == body.end() || !is_non_negative_integer(*it)) return std::nullopt;
+  if (it == body.end()) return std::nullopt;
   return it->get<std::uint64_t>();
 }
 
-// Reads body.<name> as an integer in [min, max]; absent gives `fallback`.
-std::optional<std::uint64_t> count_field(const nlohmann::json& body, const char* name,
-                                         std::uint64_t fallback, std::uint64_t min,
-                                         std::uint64_t max) {
-  auto it = body.find(name);
-  if (it == body.end()) return fallback;
-  if (!is_non_negative_integer(*it)) return std::nullopt;
-  const auto value = it->get<std::uint64_t>();
-  if (value < min || value > max) return std::nullopt;
-  return value;
-}
-
+// RESULTS.limit when absent (its range is in client_requests.cpp).
 constexpr std::uint64_t kDefaultResultsLimit = 1000;
-constexpr std::uint64_t kMaxResultsLimit = 10000;
 
 }  // namespace
 
@@ -87,49 +76,66 @@ void Broker::handle_client_frames(protocol::Frames& frames) {
   }
 }
 
+// The dispatch table: each request of common/protocol/client_requests.h to its handler, which
+// gets a body already checked against the request's description.
 protocol::Document Broker::answer(const protocol::Document& request) {
-  const auto& command = request.command;
-  if (command == "SUBMIT") return submit(request.body);
-  if (command == "STATUS") return status(request.body);
-  if (command == "LIST") return list();
-  if (command == "CANCEL")
-    return control(request.body, "CANCEL", [this](Job& job) {
-      job.cancel(now());
-      return Status(Ok{});
-    });
-  if (command == "STOP")
-    return control(request.body, "STOP", [this](Job& job) { return job.stop_now(now()); });
-  if (command == "PAUSE")
-    return control(request.body, "PAUSE", [this](Job& job) { return job.pause(now()); });
-  if (command == "RESUME")
-    return control(request.body, "RESUME", [this](Job& job) {
-      // Its pass stood still while paused: rejoin at the others', not with a catch-up burst.
-      job.start_pass_at(std::max(job.pass(), entry_pass(job.id())));
-      return job.resume(now());
-    });
-  if (command == "EXTEND")
-    return control(request.body, "EXTEND",
-                   [this, &request](Job& job) { return job.extend(request.body, now()); });
-  if (command == "PRIORITY")
-    return control(request.body, "PRIORITY", [this, &request](Job& job) {
-      const auto weight = request.body.find("weight");
-      if (weight == request.body.end() || !weight->is_number())
-        return Status(
-            make_error("PRIORITY.weight: missing or not a number", protocol::kBadMessage));
-      return job.set_priority(weight->get<double>(), now());
-    });
-  if (command == "SNAPSHOT") return snapshot(request.body);
-  if (command == "RESULTS") return results(request.body);
-  return error_reply(protocol::kBadMessage,
-                     "unknown client command \"" + command +
-                         "\" (known: SUBMIT, STATUS, LIST, CANCEL, STOP, PAUSE, RESUME, EXTEND, "
-                         "PRIORITY, SNAPSHOT, RESULTS)");
+  using Handler = protocol::Document (Broker::*)(const nlohmann::json&);
+  static const std::map<std::string_view, Handler> kHandlers = {
+      {"SUBMIT", &Broker::submit},     {"STATUS", &Broker::status},
+      {"LIST", &Broker::list},         {"CANCEL", &Broker::cancel},
+      {"STOP", &Broker::stop_job},     {"PAUSE", &Broker::pause},
+      {"RESUME", &Broker::resume},     {"EXTEND", &Broker::extend},
+      {"PRIORITY", &Broker::priority}, {"SNAPSHOT", &Broker::snapshot},
+      {"RESULTS", &Broker::results}};
+  const protocol::ClientRequest* described = protocol::find_client_request(request.command);
+  const auto handler = kHandlers.find(request.command);
+  if (described == nullptr || handler == kHandlers.end()) {
+    std::string known;
+    for (const auto& each : protocol::client_requests())
+      known += (known.empty() ? "" : ", ") + std::string(each.command);
+    return error_reply(protocol::kBadMessage,
+                       "unknown client command \"" + request.command + "\" (known: " + known + ")");
+  }
+  if (Status checked = protocol::check_request(*described, request.body); !checked)
+    return error_reply(checked.error().code, checked.error().message);
+  return (this->*handler->second)(request.body);
+}
+
+protocol::Document Broker::cancel(const nlohmann::json& body) {
+  return control(body, "CANCEL", [this](Job& job) {
+    job.cancel(now());
+    return Status(Ok{});
+  });
+}
+
+protocol::Document Broker::stop_job(const nlohmann::json& body) {
+  return control(body, "STOP", [this](Job& job) { return job.stop_now(now()); });
+}
+
+protocol::Document Broker::pause(const nlohmann::json& body) {
+  return control(body, "PAUSE", [this](Job& job) { return job.pause(now()); });
+}
+
+protocol::Document Broker::resume(const nlohmann::json& body) {
+  return control(body, "RESUME", [this](Job& job) {
+    // Its pass stood still while paused: rejoin at the others', not with a catch-up burst.
+    job.start_pass_at(std::max(job.pass(), entry_pass(job.id())));
+    return job.resume(now());
+  });
+}
+
+protocol::Document Broker::extend(const nlohmann::json& body) {
+  return control(body, "EXTEND", [this, &body](Job& job) { return job.extend(body, now()); });
+}
+
+protocol::Document Broker::priority(const nlohmann::json& body) {
+  return control(body, "PRIORITY", [this, &body](Job& job) {
+    return job.set_priority(body["weight"].get<double>(), now());
+  });
 }
 
 protocol::Document Broker::submit(const nlohmann::json& body) {
-  auto spec = body.find("spec");
-  if (spec == body.end() || !spec->is_object())
-    return error_reply(protocol::kBadMessage, "SUBMIT.spec: missing or not a map");
+  const auto spec = body.find("spec");
   const nlohmann::json model_name = spec->value("model", nlohmann::json());
   const ModelDescriptor* model =
       model_name.is_string() ? model_descriptor(model_name.get<std::string>()) : nullptr;
@@ -152,9 +158,7 @@ protocol::Document Broker::submit(const nlohmann::json& body) {
 }
 
 protocol::Document Broker::status(const nlohmann::json& body) {
-  auto id = job_id_field(body);
-  if (!id)
-    return error_reply(protocol::kBadMessage, "STATUS.job_id: expected non-negative integer");
+  const std::optional<std::uint64_t> id = job_id_field(body);
   auto document = job_document(*id);
   if (!document) return error_reply(protocol::kUnknownJob, "no job " + std::to_string(*id));
   auto live = jobs_.find(*id);
@@ -163,7 +167,7 @@ protocol::Document Broker::status(const nlohmann::json& body) {
   return ok_reply({{"job", *document}, {"spec", std::move(spec)}});
 }
 
-protocol::Document Broker::list() {
+protocol::Document Broker::list(const nlohmann::json&) {
   nlohmann::json jobs = nlohmann::json::array();
   for (const auto& [id, document] : retired_) jobs.push_back(document);
   for (const auto& [id, job] : jobs_) jobs.push_back(job->document(now()));
@@ -172,10 +176,7 @@ protocol::Document Broker::list() {
 
 protocol::Document Broker::control(const nlohmann::json& body, const char* command,
                                    const std::function<Status(Job&)>& act) {
-  auto id = job_id_field(body);
-  if (!id)
-    return error_reply(protocol::kBadMessage,
-                       std::string(command) + ".job_id: expected non-negative integer");
+  const std::optional<std::uint64_t> id = job_id_field(body);
   auto it = jobs_.find(*id);
   if (it == jobs_.end()) {
     if (retired_.count(*id))
@@ -194,14 +195,12 @@ protocol::Document Broker::control(const nlohmann::json& body, const char* comma
 protocol::Document Broker::snapshot(const nlohmann::json& body) {
   nlohmann::json jobs = nlohmann::json::array();
   if (body.contains("job_id")) {
-    auto id = job_id_field(body);
-    if (!id)
-      return error_reply(protocol::kBadMessage, "SNAPSHOT.job_id: expected non-negative integer");
+    const std::optional<std::uint64_t> id = job_id_field(body);
     auto document = job_document(*id);
     if (!document) return error_reply(protocol::kUnknownJob, "no job " + std::to_string(*id));
     jobs.push_back(*document);
   } else {
-    jobs = list().body["jobs"];
+    jobs = list(body).body["jobs"];
   }
   return ok_reply({{"seq", seq_}, {"jobs", jobs}, {"cluster", cluster_document()}});
 }
@@ -219,16 +218,9 @@ const SystemResults* Broker::stored_results(std::uint64_t job_id) {
 }
 
 protocol::Document Broker::results(const nlohmann::json& body) {
-  auto id = job_id_field(body);
-  if (!id)
-    return error_reply(protocol::kBadMessage, "RESULTS.job_id: expected non-negative integer");
-  auto offset = count_field(body, "offset", 0, 0, std::numeric_limits<std::uint64_t>::max());
-  if (!offset)
-    return error_reply(protocol::kBadMessage, "RESULTS.offset: expected non-negative integer");
-  auto limit = count_field(body, "limit", kDefaultResultsLimit, 1, kMaxResultsLimit);
-  if (!limit)
-    return error_reply(protocol::kBadMessage,
-                       "RESULTS.limit: expected integer in 1.." + std::to_string(kMaxResultsLimit));
+  const std::optional<std::uint64_t> id = job_id_field(body);
+  const std::uint64_t offset = body.value("offset", std::uint64_t{0});
+  const std::uint64_t limit = body.value("limit", kDefaultResultsLimit);
   auto document = job_document(*id);
   if (!document) return error_reply(protocol::kUnknownJob, "no job " + std::to_string(*id));
   // A live job answers from its procedure; an ended one from the store.
@@ -239,8 +231,8 @@ protocol::Document Broker::results(const nlohmann::json& body) {
                                                   " has no per-system results (it ended before "
                                                   "the broker kept them)");
   const std::uint64_t systems = stored ? stored->size() : live->second->system_count();
-  const std::uint64_t begin = std::min(*offset, systems);
-  const std::uint64_t end = std::min(systems, begin + *limit);
+  const std::uint64_t begin = std::min(offset, systems);
+  const std::uint64_t end = std::min(systems, begin + limit);
   // `source` holds systems from `first` on: all of them when stored, the page when live.
   const SystemResults page = stored ? SystemResults{} : live->second->system_results(begin, end);
   const SystemResults& source = stored ? *stored : page;

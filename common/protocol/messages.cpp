@@ -1,10 +1,16 @@
-// Codec for docs/PROTOCOL.md. Encoding packs straight into a msgpack buffer; decoding unpacks
-// with msgpack-c under size limits (msgpack_reading.h) and reads fields through FieldReader, which keeps the first
-// problem it meets so each decoder reads as a list of fields.
+// Codec for docs/PROTOCOL.md. Each worker message's fields are listed once, in MessageTable<M>
+// (name and member, in wire order): the encoder packs them, the decoder reads them through
+// FieldReader (typed by the member, keeping the first problem it meets), and
+// worker_message_fields() hands the same list to the test that checks PROTOCOL.md's table.
+// Encoding packs straight into a msgpack buffer; decoding unpacks with msgpack-c under size
+// limits (msgpack_reading.h).
 #include "common/protocol/messages.h"
 
 #include <algorithm>
 #include <limits>
+#include <optional>
+#include <tuple>
+#include <utility>
 
 #include <msgpack.hpp>
 
@@ -118,6 +124,16 @@ class FieldReader {
     }
   }
 
+  // The reader of a member's type.
+  void read(std::string_view key, std::uint64_t& out) { u64(key, out); }
+  void read(std::string_view key, std::uint32_t& out) { u32(key, out); }
+  void read(std::string_view key, std::string& out) { str(key, out); }
+  void read(std::string_view key, bool& out) { boolean(key, out); }
+  void read(std::string_view key, std::vector<std::uint64_t>& out) { uints(key, out); }
+  void read(std::string_view key, std::vector<std::uint32_t>& out) { uints(key, out); }
+  void read(std::string_view key, std::vector<double>& out) { doubles(key, out); }
+  void read(std::string_view key, std::vector<ModelDescriptor>& out) { descriptors(key, out); }
+
   // Records a problem that the caller found (cross-field checks).
   std::nullptr_t fail(std::string_view key, std::string_view reason) {
     if (error_.empty())
@@ -170,112 +186,152 @@ Result<Envelope> unpack_envelope(std::string_view frame) {
   return envelope;
 }
 
-Result<WorkerMessage> decode_task(FieldReader& reader) {
-  Task task;
-  reader.u64("task_id", task.task_id);
-  reader.u64("job_id", task.job_id);
-  reader.uints("systems", task.systems);
-  reader.uints("rep_begins", task.rep_begins);
-  reader.uints("rep_counts", task.rep_counts);
-  if (task.rep_begins.size() != task.systems.size() ||
-      task.rep_counts.size() != task.systems.size())
-    reader.fail("systems", "systems, rep_begins and rep_counts must have equal lengths");
-  else if (task.replication_count() > kMaxTaskReplications)
-    reader.fail("rep_counts", "more than 16777216 replications in one task");
-  return reader.finish(std::move(task));
+// A field of message M: its wire name and the member that holds it.
+template <class M, class T>
+struct Field {
+  std::string_view name;
+  T M::*member;
+};
+
+template <class M, class T>
+constexpr Field<M, T> field(std::string_view name, T M::*member) {
+  return {name, member};
 }
 
-Result<WorkerMessage> decode_body(const std::string& command, const msgpack::object& body) {
-  FieldReader reader(command, body);
-  if (command == "READY") {
-    Ready ready;
-    reader.str("name", ready.name);
-    reader.u32("slots", ready.slots);
-    reader.descriptors("models", ready.models);
-    if (ready.slots == 0 || ready.slots > kMaxSlots) reader.fail("slots", "must be between 1 and 4096");
-    return reader.finish(std::move(ready));
+// MessageTable<M>: `command`, `fields` (in the order they are packed) and, where fields constrain
+// each other, `check(message, reader)`.
+template <class M>
+struct MessageTable;
+
+template <>
+struct MessageTable<Ready> {
+  static constexpr std::string_view command = "READY";
+  static constexpr auto fields = std::tuple{field("name", &Ready::name),
+                                            field("slots", &Ready::slots),
+                                            field("models", &Ready::models)};
+  static void check(const Ready& ready, FieldReader& reader) {
+    if (ready.slots == 0 || ready.slots > kMaxSlots)
+      reader.fail("slots", "must be between 1 and 4096");
   }
-  if (command == "JOB") {
-    JobDefinition job;
-    reader.u64("job_id", job.job_id);
-    reader.str("model", job.model);
-    reader.str("systems", job.systems_json);
-    reader.u64("seed", job.seed);
-    reader.boolean("crn", job.crn);
-    return reader.finish(std::move(job));
+};
+template <>
+struct MessageTable<JobDefinition> {
+  static constexpr std::string_view command = "JOB";
+  static constexpr auto fields =
+      std::tuple{field("job_id", &JobDefinition::job_id),
+                 field("model", &JobDefinition::model),
+                 field("systems", &JobDefinition::systems_json),
+                 field("seed", &JobDefinition::seed),
+                 field("crn", &JobDefinition::crn)};
+};
+template <>
+struct MessageTable<Task> {
+  static constexpr std::string_view command = "TASK";
+  static constexpr auto fields =
+      std::tuple{field("task_id", &Task::task_id),
+                 field("job_id", &Task::job_id),
+                 field("systems", &Task::systems),
+                 field("rep_begins", &Task::rep_begins),
+                 field("rep_counts", &Task::rep_counts)};
+  static void check(const Task& task, FieldReader& reader) {
+    if (task.rep_begins.size() != task.systems.size() ||
+        task.rep_counts.size() != task.systems.size())
+      reader.fail("systems", "systems, rep_begins and rep_counts must have equal lengths");
+    else if (task.replication_count() > kMaxTaskReplications)
+      reader.fail("rep_counts", "more than 16777216 replications in one task");
   }
-  if (command == "TASK") return decode_task(reader);
-  if (command == "RESULT") {
-    TaskResult result;
-    reader.u64("task_id", result.task_id);
-    reader.u64("job_id", result.job_id);
-    reader.doubles("values", result.values);
-    reader.u64("busy_ns", result.busy_ns);
-    return reader.finish(std::move(result));
-  }
-  if (command == "FAIL") {
-    TaskFailed failed;
-    reader.u64("task_id", failed.task_id);
-    reader.u64("job_id", failed.job_id);
-    reader.u32("code", failed.code);
-    reader.str("message", failed.message);
-    return reader.finish(std::move(failed));
-  }
-  if (command == "HEARTBEAT") return reader.finish(Heartbeat{});
-  if (command == "DISCONNECT") {
-    Disconnect disconnect;
-    reader.str("reason", disconnect.reason);
-    return reader.finish(std::move(disconnect));
-  }
-  return make_error("unknown worker command \"" + command + "\"", kBadMessage);
+};
+template <>
+struct MessageTable<TaskResult> {
+  static constexpr std::string_view command = "RESULT";
+  static constexpr auto fields =
+      std::tuple{field("task_id", &TaskResult::task_id),
+                 field("job_id", &TaskResult::job_id),
+                 field("values", &TaskResult::values),
+                 field("busy_ns", &TaskResult::busy_ns)};
+};
+template <>
+struct MessageTable<TaskFailed> {
+  static constexpr std::string_view command = "FAIL";
+  static constexpr auto fields =
+      std::tuple{field("task_id", &TaskFailed::task_id),
+                 field("job_id", &TaskFailed::job_id),
+                 field("code", &TaskFailed::code),
+                 field("message", &TaskFailed::message)};
+};
+template <>
+struct MessageTable<Heartbeat> {
+  static constexpr std::string_view command = "HEARTBEAT";
+  static constexpr auto fields = std::tuple{};
+};
+template <>
+struct MessageTable<Disconnect> {
+  static constexpr std::string_view command = "DISCONNECT";
+  static constexpr auto fields =
+      std::tuple{field("reason", &Disconnect::reason)};
+};
+
+void pack_value(Packer& packer, const std::vector<ModelDescriptor>& models) {
+  packer.pack_array(static_cast<std::uint32_t>(models.size()));
+  for (const ModelDescriptor& model : models) pack_json(packer, model.to_json());
+}
+template <class T>
+void pack_value(Packer& packer, const T& value) {
+  packer.pack(value);
 }
 
 struct Encoder {
   Packer& packer;
-  void operator()(const Ready& m) {
-    pack_header(packer, "READY", 3);
-    pack_field(packer, "name", m.name);
-    pack_field(packer, "slots", m.slots);
-    packer.pack("models");
-    packer.pack_array(static_cast<std::uint32_t>(m.models.size()));
-    for (const ModelDescriptor& model : m.models) pack_json(packer, model.to_json());
-  }
-  void operator()(const JobDefinition& m) {
-    pack_header(packer, "JOB", 5);
-    pack_field(packer, "job_id", m.job_id);
-    pack_field(packer, "model", m.model);
-    pack_field(packer, "systems", m.systems_json);
-    pack_field(packer, "seed", m.seed);
-    pack_field(packer, "crn", m.crn);
-  }
-  void operator()(const Task& m) {
-    pack_header(packer, "TASK", 5);
-    pack_field(packer, "task_id", m.task_id);
-    pack_field(packer, "job_id", m.job_id);
-    pack_field(packer, "systems", m.systems);
-    pack_field(packer, "rep_begins", m.rep_begins);
-    pack_field(packer, "rep_counts", m.rep_counts);
-  }
-  void operator()(const TaskResult& m) {
-    pack_header(packer, "RESULT", 4);
-    pack_field(packer, "task_id", m.task_id);
-    pack_field(packer, "job_id", m.job_id);
-    pack_field(packer, "values", m.values);
-    pack_field(packer, "busy_ns", m.busy_ns);
-  }
-  void operator()(const TaskFailed& m) {
-    pack_header(packer, "FAIL", 4);
-    pack_field(packer, "task_id", m.task_id);
-    pack_field(packer, "job_id", m.job_id);
-    pack_field(packer, "code", m.code);
-    pack_field(packer, "message", m.message);
-  }
-  void operator()(const Heartbeat&) { pack_header(packer, "HEARTBEAT", 0); }
-  void operator()(const Disconnect& m) {
-    pack_header(packer, "DISCONNECT", 1);
-    pack_field(packer, "reason", m.reason);
+  template <class M>
+  void operator()(const M& message) {
+    std::apply(
+        [&](const auto&... entry) {
+          pack_header(packer, MessageTable<M>::command, sizeof...(entry));
+          ((packer.pack(entry.name), pack_value(packer, message.*entry.member)), ...);
+        },
+        MessageTable<M>::fields);
   }
 };
+
+template <class M>
+Result<WorkerMessage> decode_as(FieldReader& reader) {
+  M message;
+  std::apply([&](const auto&... entry) { (reader.read(entry.name, message.*entry.member), ...); },
+             MessageTable<M>::fields);
+  if constexpr (requires { MessageTable<M>::check(message, reader); })
+    MessageTable<M>::check(message, reader);
+  return reader.finish(std::move(message));
+}
+
+// Command -> decoder, one entry per alternative of WorkerMessage.
+template <std::size_t... I>
+Result<WorkerMessage> decode_by_command(const std::string& command, FieldReader& reader,
+                                        std::index_sequence<I...>) {
+  std::optional<Result<WorkerMessage>> decoded;
+  ((MessageTable<std::variant_alternative_t<I, WorkerMessage>>::command == command
+        ? (void)decoded.emplace(decode_as<std::variant_alternative_t<I, WorkerMessage>>(reader))
+        : (void)0),
+   ...);
+  if (decoded) return std::move(*decoded);
+  return make_error("unknown worker command \"" + command + "\"", kBadMessage);
+}
+
+template <std::size_t... I>
+std::vector<MessageFields> fields_of(std::index_sequence<I...>) {
+  std::vector<MessageFields> all;
+  (
+      [&] {
+        using M = std::variant_alternative_t<I, WorkerMessage>;
+        MessageFields message{std::string(MessageTable<M>::command), {}};
+        std::apply([&](const auto&... entry) { (message.fields.emplace_back(entry.name), ...); },
+                   MessageTable<M>::fields);
+        all.push_back(std::move(message));
+      }(),
+      ...);
+  return all;
+}
+
+constexpr auto kAlternatives = std::make_index_sequence<std::variant_size_v<WorkerMessage>>{};
 
 }  // namespace
 
@@ -295,7 +351,12 @@ std::string encode(const WorkerMessage& message) {
 Result<WorkerMessage> decode_worker_message(std::string_view frame) {
   auto envelope = unpack_envelope(frame);
   if (!envelope) return envelope.error();
-  return decode_body(envelope->command, *envelope->body);
+  FieldReader reader(envelope->command, *envelope->body);
+  return decode_by_command(envelope->command, reader, kAlternatives);
+}
+
+std::vector<MessageFields> worker_message_fields() {
+  return fields_of(kAlternatives);
 }
 
 std::string encode(const Document& message) {
@@ -322,9 +383,8 @@ Result<Document> decode_document(std::string_view frame) {
 }
 
 std::string_view command_name(const WorkerMessage& message) {
-  static constexpr std::string_view kNames[] = {"READY", "JOB",       "TASK",      "RESULT",
-                                                "FAIL",  "HEARTBEAT", "DISCONNECT"};
-  return kNames[message.index()];
+  return std::visit([](const auto& m) { return MessageTable<std::decay_t<decltype(m)>>::command; },
+                    message);
 }
 
 std::string printable_sample(std::string_view frame, std::size_t limit) {

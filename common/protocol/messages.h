@@ -80,6 +80,14 @@ using WorkerMessage =
 std::string encode(const WorkerMessage& message);
 Result<WorkerMessage> decode_worker_message(std::string_view frame);
 
+// Each worker message's command and field names in wire order, from the codec's own table (for
+// the test that checks docs/PROTOCOL.md against the code).
+struct MessageFields {
+  std::string command;
+  std::vector<std::string> fields;
+};
+std::vector<MessageFields> worker_message_fields();
+
 // ---- Client conversation and stats stream: a command and a JSON body ----
 struct Document {
   std::string command;  // SUBMIT, STATUS, LIST, CANCEL, SNAPSHOT, RESULTS, OK, ERROR, STATS, CLUSTER

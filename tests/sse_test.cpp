@@ -15,6 +15,9 @@ TEST_CASE("an event is framed with id, name and data, ended by a blank line", "[
   CHECK(format_event(7, "stats", R"({"a":1})") == "id: 7\nevent: stats\ndata: {\"a\":1}\n\n");
   // A newline in the data must not end the event: each line gets its own data: field.
   CHECK(format_event(1, "x", "a\nb") == "id: 1\nevent: x\ndata: a\ndata: b\n\n");
+  // An event outside the streams' histories (the broker's state) has no id line.
+  CHECK(format_event(std::nullopt, "broker", R"({"state":"synced"})") ==
+        "event: broker\ndata: {\"state\":\"synced\"}\n\n");
 }
 
 TEST_CASE("the replay buffer gives exactly the events after the last id", "[web][sse]") {

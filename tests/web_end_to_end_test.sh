@@ -74,7 +74,11 @@ for _ in $(seq 400); do
   sleep 0.01
 done
 [[ $(curl -s "$base/api/jobs/$id2" | field 'd["state"]') == '"running"' ]] || fail "job $id2 not running before the kill"
+curl -s -N --max-time 30 "$base/api/jobs/$id2/events" > "$work/events2.txt" &
+stream=$!
+sleep 0.2
 kill -9 "${pids[0]}"
+sleep 0.5
 start_broker
 for _ in $(seq 300); do
   [[ $(curl -s "$base/api/jobs/$id2" | field 'd.get("state")' 2>/dev/null) == '"succeeded"' ]] && break
@@ -85,4 +89,15 @@ resumed=$(curl -s "$base/api/jobs/$id2")
   || fail "resumed job: $resumed; undisturbed: $undisturbed"
 [[ $resumed == *"resumed after a broker restart"* ]] || fail "no restart in the job's actions: $resumed"
 [[ $(curl -s "$base/healthz") == *synced* ]] || fail "simsel-web not in sync after the restart"
+# Its viewers were told: the broker lost, then back (events outside the stream's history).
+for _ in $(seq 50); do grep -q '"state":"succeeded"' "$work/events2.txt" && break; sleep 0.1; done
+kill $stream 2>/dev/null || true
+python3 - "$work/events2.txt" <<'PY' || fail "the stream did not say the broker went and came back: $(grep -A1 'event: broker' "$work/events2.txt")"
+import sys
+text = open(sys.argv[1]).read()
+lost = text.find('event: broker\ndata: {"state":"reconnecting"}')
+back = text.find('event: broker\ndata: {"state":"synced"}', lost)
+assert 0 <= lost < back, (lost, back)
+assert text.rfind('"state":"succeeded"') > back  # and the job's updates went on after it
+PY
 echo "web end to end: ok"

@@ -21,9 +21,17 @@ void EventHub::publish_cluster(const nlohmann::json& view) {
 
 void EventHub::heartbeat() {
   static const Frame kFrame = std::make_shared<const std::string>(kHeartbeatFrame);
+  send_to_all(kFrame);
+}
+
+void EventHub::publish_broker_state(const nlohmann::json& state) {
+  send_to_all(std::make_shared<const std::string>(format_event(std::nullopt, "broker", state.dump())));
+}
+
+void EventHub::send_to_all(const Frame& frame) {
   std::vector<std::shared_ptr<EventSink>> alive;
   for (const auto& [stream, sinks] : sinks_) append_alive(sinks, alive);
-  for (const auto& sink : alive) sink->send(kFrame);
+  for (const auto& sink : alive) sink->send(frame);
 }
 
 Frame EventHub::snapshot(const nlohmann::json& data) const {

@@ -37,6 +37,9 @@ class EventHub {
   void publish_cluster(const nlohmann::json& view);
   // A heartbeat comment to every connection.
   void heartbeat();
+  // A `broker` event to every connection, outside the streams' histories: {"state": "synced"}
+  // or {"state": "reconnecting"} (simsel-web lost the broker and waits for it).
+  void publish_broker_state(const nlohmann::json& state);
 
   // A `snapshot` event carrying `data`, with the id of the newest event issued (its state
   // includes every event up to there). Not kept for replay.
@@ -52,6 +55,7 @@ class EventHub {
  private:
   using SinkMap = std::unordered_map<const EventSink*, std::weak_ptr<EventSink>>;
   void deliver(std::uint64_t stream, std::uint64_t id, const Frame& frame);
+  void send_to_all(const Frame& frame);
   static void append_alive(const SinkMap& sinks, std::vector<std::shared_ptr<EventSink>>& out);
 
   std::size_t replay_events_;

@@ -5,8 +5,10 @@
 
 namespace simsel::web {
 
-std::string format_event(std::uint64_t id, std::string_view name, std::string_view data) {
-  std::string frame = "id: " + std::to_string(id) + "\nevent: ";
+std::string format_event(std::optional<std::uint64_t> id, std::string_view name,
+                         std::string_view data) {
+  std::string frame = id ? "id: " + std::to_string(*id) + "\n" : std::string();
+  frame += "event: ";
   frame += name;
   frame += '\n';
   std::size_t start = 0;

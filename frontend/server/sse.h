@@ -16,9 +16,12 @@ namespace simsel::web {
 // One framed event, shared by every connection it is written to.
 using Frame = std::shared_ptr<const std::string>;
 
-// "id: <id>\nevent: <name>\ndata: <data>\n\n". `data` must be one line (compact JSON is);
-// a stray newline would end the event early, so each line gets its own "data:" prefix.
-std::string format_event(std::uint64_t id, std::string_view name, std::string_view data);
+// "id: <id>\nevent: <name>\ndata: <data>\n\n" (without the id line when `id` is empty: an event
+// that is not part of any stream's history, which a browser's Last-Event-ID does not move past).
+// `data` must be one line (compact JSON is); a stray newline would end the event early, so each
+// line gets its own "data:" prefix.
+std::string format_event(std::optional<std::uint64_t> id, std::string_view name,
+                         std::string_view data);
 
 // The comment line sent to keep a quiet stream open.
 inline constexpr std::string_view kHeartbeatFrame = ": heartbeat\n\n";

@@ -81,6 +81,12 @@ void WebServer::on_update(protocol::Document update) {
   }
 }
 
+void WebServer::announce_sync() {
+  if (mirror_.synced() == announced_synced_) return;
+  announced_synced_ = mirror_.synced();
+  hub_.publish_broker_state({{"state", announced_synced_ ? "synced" : "reconnecting"}});
+}
+
 void WebServer::check_sync() {
   const auto now = std::chrono::steady_clock::now();
   // The broker publishes the cluster every second: silence means it restarted (its seq began
@@ -101,9 +107,11 @@ void WebServer::check_sync() {
       mirror_.apply_snapshot(reply.value());
       last_fresh_update_ = std::chrono::steady_clock::now();
       spdlog::info("web: in sync with the broker at seq {}", mirror_.seq());
+      announce_sync();
       if (!mirror_.synced()) check_sync();
     });
   }
+  announce_sync();
   schedule_sync_check();
 }
 

@@ -43,6 +43,8 @@ class WebServer {
  private:
   void on_update(protocol::Document update);
   void check_sync();
+  // Tells every viewer when simsel-web loses or regains the broker (EventHub's `broker` event).
+  void announce_sync();
   void schedule_heartbeat();
   void schedule_sync_check();
 
@@ -59,6 +61,7 @@ class WebServer {
   boost::asio::steady_timer sync_timer_;
   boost::asio::signal_set signals_;
   bool snapshot_pending_ = false;
+  bool announced_synced_ = true;  // what viewers were last told (nothing said: all well)
   std::chrono::steady_clock::time_point last_fresh_update_;
 };
 

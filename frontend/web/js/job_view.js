@@ -64,6 +64,13 @@ export class JobView {
     };
     source.addEventListener("snapshot", onEvent("snapshot"));
     source.addEventListener("stats", onEvent("stats"));
+    // simsel-web stays up while the broker restarts; it says when it lost the broker and when
+    // it has it again (the broker resumes the job; the stream goes on).
+    source.addEventListener("broker", (event) => {
+      if (this.jobId !== jobId) return;
+      const reconnecting = JSON.parse(event.data).state === "reconnecting";
+      this.setConnection(reconnecting ? "broker unreachable; reconnecting…" : "live", reconnecting);
+    });
     source.onopen = () => this.setConnection("live", false);
     source.onerror = () => {
       this.setConnection("connection lost; reconnecting…", true);

@@ -2,8 +2,9 @@
 # The page in a real browser: simsel-broker, simsel-node and simsel-web (serving
 # frontend/web) as processes; headless chromium driven by playwright-core submits a job through
 # the form and follows the live view to the selected system (frontend/web/e2e/). On the page's
-# requests this script restarts simsel-web while the job waits (the page must reconnect) and
-# then starts the node. Leaves a screenshot of the live view at BUILD_DIR/web-page-live-view.png.
+# requests this script restarts simsel-web while the job waits (the page must reconnect), then
+# starts the node, then kill -9s the broker mid-job and starts it again (the page must say so
+# and the resumed job end as it would have). Leaves a screenshot of the live view at BUILD_DIR/web-page-live-view.png.
 # usage: web_page_browser_test.sh BUILD_DIR SOURCE_DIR SIMSEL_WEB
 set -euo pipefail
 build=$1
@@ -48,4 +49,8 @@ wait "$web_pid" || true
 start_web "$port"
 await_request start-node
 start_node
+await_request restart-broker
+kill -9 "${pids[0]}"
+sleep 4  # longer than simsel-web's resync_after_ms (3 s): it notices the broker is gone
+start_broker
 wait "$browser_pid" || fail "browser check failed (simsel-web: $(tail -n 5 "$work/web.out"))"

@@ -1,12 +1,14 @@
 // Browser end-to-end check of the page, driven by playwright-core in Debian's headless
 // chromium: submit a small job through the form (after a refused bad field) to a cluster with
 // no worker yet, lose the server while the job waits (the page reconnects by itself), then let
-// a worker in, reload mid-way without losing the picture, follow the live view to "succeeded",
+// a worker in, lose the broker mid-way (the page says so; the job is resumed), reload mid-way
+// without losing the picture, follow the live view to "succeeded",
 // read the selected system and save a screenshot; then run a job on a user's model (a C model
 // process the node offers) with systems from the form's grid. Exits non-zero with a message on failure.
 // The script asks the test harness for the server restart and the worker by creating files in
 // CONTROL_DIR: "restart-web" (the harness restarts simsel-web on the same port) and
-// "start-node" (the harness starts simsel-node).
+// "start-node" (the harness starts simsel-node), "restart-broker" (the harness kill -9s the
+// broker and starts it again 4 s later).
 // usage: node submit_and_watch.mjs BASE_URL SCREENSHOT.png CONTROL_DIR
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -75,6 +77,14 @@ try {
   // with the points seen while the job waited) and the stream resumes.
   ask("start-node");
   await page.waitForFunction(() => /^KN (first stage|screening|done)/.test(document.querySelector('[data-testid="stage-banner"]')?.textContent || ""));
+
+  // The broker dies (kill -9) while the job runs and comes back 4 s later: simsel-web tells the
+  // page, which shows it, and the job, resumed by the new broker, goes on (to the same answer,
+  // checked below).
+  ask("restart-broker");
+  await page.waitForFunction(() => /broker unreachable; reconnecting/.test(document.querySelector('[data-testid="connection"]')?.textContent || ""),
+    null, { timeout: 20000 });
+  await page.waitForFunction(connectionIs, "live", { timeout: 30000 });
   await page.reload();
   const savedKey = `simsel.job.${jobId}`;
   const firstSecond = await page.evaluate((key) => JSON.parse(sessionStorage.getItem(key)).series.seconds[0], savedKey);

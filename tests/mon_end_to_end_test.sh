@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # simsel-mon against real processes: simsel-broker and simsel-node on ipc endpoints, a small
 # normal job; simsel-mon's JSON lines name the job, its replications never go down, and the
-# last line has the final state and the right best system. Then a broker that is not there:
-# a bounded wait, exit code 3 and a clear message.
+# last line has the final state and the right best system; it follows a job across a broker
+# kill -9 to the job's undisturbed answer. Then a broker that is not there: a bounded wait, exit
+# code 3 and a clear message.
 # usage: mon_end_to_end_test.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
 build=$1
@@ -50,6 +51,33 @@ for key in ("stage", "survivors", "systems", "replications_per_second", "procedu
     assert key in last, key
 print(f"simsel-mon: {len(jobs)} job lines, replications {reps[0]} -> {reps[-1]}")
 PY
+
+# A broker kill -9 while simsel-mon follows a job: the new broker resumes the job, simsel-mon's
+# subscription reconnects (seq keeps rising across restarts), and its last line is the job's
+# final state with the answer of the same job undisturbed (KN on the 3,249-system flow line):
+# the same system, mean to the last bit and outputs of it. (Its "replications" are the ones
+# simulated, which a restart raises.)
+printf 'model = "tp"\nprocedure = "kn"\nseed = 9\ncrn = true\ndelta = 0.1\n[systems]\ngenerator = "flowline"\nL = 20\n' > "$work/tp.toml"
+simsel() { "$build/tools/simsel" --config "$work/cluster.toml" "$@"; }
+best_of() { python3 -c 'import json,sys; b=json.load(sys.stdin)["best"]; print(b["index"], repr(b["mean"]), b["replications"])'; }
+undisturbed=$(simsel watch "$(simsel submit "$work/tp.toml")" --json | best_of)
+id2=$(simsel submit "$work/tp.toml")
+timeout 60 "$build/tools/mon/simsel-mon" --config "$work/cluster.toml" --job "$id2" --until-done \
+  > "$work/restart.jsonl" & mon=$!
+for _ in $(seq 200); do
+  python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(not (d["state"] == "running" and d["total_replications"] > 20000))' \
+    <<<"$(simsel status "$id2" --json)" && break
+  sleep 0.02
+done
+[[ $(simsel status "$id2" --json) == *'"state": "running"'* ]] || fail "job $id2 not running before the kill"
+kill -9 "${pids[0]}"
+sleep 0.5
+start_broker
+wait "$mon" || fail "simsel-mon across a broker restart exited $?"
+last=$(grep "\"job/$id2\"" "$work/restart.jsonl" | tail -1)
+python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["state"] == "succeeded", d; b=d["best"]; print(b["index"], repr(b["mean"]), b["replications"])' "$last" \
+  > "$work/resumed.txt" || fail "simsel-mon's last line after the restart: $last"
+[[ $(cat "$work/resumed.txt") == "$undisturbed" ]] || fail "resumed job: $(cat "$work/resumed.txt"); undisturbed: $undisturbed"
 
 # --count bounds the output: the snapshot alone gives one job line and one cluster line.
 lines=$(timeout 10 "$build/tools/mon/simsel-mon" --config "$work/cluster.toml" --count 2 | wc -l)

@@ -204,6 +204,14 @@ TEST_CASE("a damaged replay log fails the resume with a message", "[resume]") {
   auto refused = second->restore(source_of({unknown}), 0);
   REQUIRE_FALSE(refused);
   CHECK_THAT(refused.error().message, Catch::Contains("unknown record at byte 0"));
+  ReplayLog outside;  // a system the job does not have
+  outside.append_outputs(30, 0, std::vector<double>{1.0});
+  Job::Checkpoint foreign = job->take_checkpoint();
+  foreign.records = outside.take();
+  auto fourth = Job::create(1, spec_for("kn"), find_builtin_model("normal"), 0).value();
+  auto out_of_range = fourth->restore(source_of({foreign}), 0);
+  REQUIRE_FALSE(out_of_range);
+  CHECK_THAT(out_of_range.error().message, Catch::Contains("system 30 of 30"));
   Job::Checkpoint no_counters{"", nlohmann::json::object()};
   auto third = Job::create(1, spec_for("kn"), find_builtin_model("normal"), 0).value();
   auto missing = third->restore(source_of({no_counters}), 0);

@@ -327,10 +327,14 @@ void Job::advance_to_fixpoint() {
 // logged. Procedures decide the same on the same outputs however they are chunked (see
 // procedure.h), so the state reached is the one the job had.
 Status Job::replay_checkpoints(double now) {
-  Status extend_status = Ok{};
+  Status broken = Ok{};  // what the visitor found wrong, checked after each segment
   const ReplayVisitor visitor{
-      [this](std::uint64_t system, std::uint64_t rep_begin, std::span<const double> values) {
-        if (system >= store_.system_count()) return;
+      [&](std::uint64_t system, std::uint64_t rep_begin, std::span<const double> values) {
+        if (system >= store_.system_count()) {
+          broken = make_error("replay log: system " + std::to_string(system) + " of " +
+                              std::to_string(store_.system_count()));
+          return;
+        }
         for (std::size_t r = 0; r < values.size(); ++r)
           (void)store_.put(system, rep_begin + r, values[r]);
       },
@@ -342,7 +346,7 @@ Status Job::replay_checkpoints(double now) {
           return value->get<std::uint64_t>();
         };
         if (Status applied = apply_extend(field("budget"), field("max_replications")); !applied)
-          extend_status = applied;
+          broken = applied;
       }};
   const ReplaySource source = std::move(*to_replay_);
   to_replay_.reset();
@@ -350,12 +354,11 @@ Status Job::replay_checkpoints(double now) {
     auto records = source.read(segment);
     if (!records) return records.error();
     if (Status replayed = replay(records.value(), visitor); !replayed) return replayed;
-    if (!extend_status) return extend_status;
+    if (!broken) return broken;
     advance_to_fixpoint();
     plan_.skip_unwanted(store_);
-    // The log stays the job's: the next checkpoint appends to it, so the records replayed now
-    // are not written again.
   }
+  // Replayed outputs are not logged again (they are in the log); new ones append to it.
   plan_.resume_after(store_);
   if (procedure_->replications_consumed() > 0 || simulated_ > 0) state_ = JobState::kRunning;
   if (procedure_->finished()) {

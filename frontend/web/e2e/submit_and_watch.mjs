@@ -4,7 +4,8 @@
 // a worker in, lose the broker mid-way (the page says so; the job is resumed), reload mid-way
 // without losing the picture, follow the live view to "succeeded",
 // read the selected system and save a screenshot; then run a job on a user's model (a C model
-// process the node offers) with systems from the form's grid. Exits non-zero with a message on failure.
+// process the node offers) with systems from the form's grid, and FBKT and PASS jobs with
+// parameters of their own. Exits non-zero with a message on failure.
 // The script asks the test harness for the server restart and the worker by creating files in
 // CONTROL_DIR: "restart-web" (the harness restarts simsel-web on the same port) and
 // "start-node" (the harness starts simsel-node), "restart-broker" (the harness kill -9s the
@@ -143,6 +144,34 @@ try {
   await page.waitForFunction(() => document.querySelector('[data-testid="job-state"]')?.textContent === "succeeded");
   const ownParams = await page.textContent('[data-testid="selected-params"]');
   check(/mu=1, sigma=1/.test(ownParams), `normal_c selected "${ownParams}"`);
+
+  // FBKT and PASS through the form, with parameters of their own (the form's fields come from
+  // each procedure's description): ten normal systems, system 0 better than the others by 0.5;
+  // with seed 11 both select it.
+  const ownProcedures = [
+    ["fbkt", { budget: "10000", groups: "2" }, /budget/i],
+    ["pass", { batch: "20", n_max: "400" }, /false-elimination rate/],
+  ];
+  for (const [procedure, params, words] of ownProcedures) {
+    await page.goto(`${baseUrl}/#/jobs`);
+    await page.goto(`${baseUrl}/#/submit`);
+    await page.selectOption("#model", "normal");
+    await page.selectOption("#procedure", procedure);
+    await page.selectOption("#generator", "configuration");
+    await page.fill("#f-gen-k", "10");
+    await page.selectOption("#f-gen-means", "slippage");
+    await page.fill("#f-gen-delta", "0.5");
+    await page.selectOption("#f-gen-variances", "equal");
+    await page.fill("#f-field-seed", "11");  // a job's answer depends only on its seed
+    for (const [name, value] of Object.entries(params)) await page.fill(`#f-param-${name}`, value);
+    await page.click("#submit-job");
+    await page.waitForURL((url) => /#\/jobs\/\d+$/.test(url.hash));
+    await page.waitForFunction(() => document.querySelector('[data-testid="job-state"]')?.textContent === "succeeded");
+    const chosen = (await page.textContent('[data-testid="selected-index"]')).trim();
+    const statement = await page.textContent('[data-testid="guarantee"]');
+    check(chosen === "#0", `${procedure} selected ${chosen}, not #0`);
+    check(words.test(statement), `${procedure}'s guarantee: "${statement}"`);
+  }
   check(pageErrors.length === 0, `errors in the page: ${pageErrors.join("; ")}`);
   console.log(`page end-to-end: job ${jobId} succeeded, selected ${selected}; screenshot ${screenshot}`);
 } finally {

@@ -17,6 +17,7 @@
 #include "broker/server/job.h"
 #include "broker/store/job_store.h"
 #include "common/models/model_catalog.h"
+#include "common/protocol/client_requests.h"
 #include "common/rng/replication_streams.h"
 #include "nodes/models/model.h"
 #include "nodes/worker/replicate.h"
@@ -95,7 +96,8 @@ class Driver {
       job->advance(0);
       ++delivered;
       if (extend_after && delivered == *extend_after) {
-        const Status extended = job->extend(extension, 0);
+        const Status extended = job->extend(protocol::uint_field(extension, "budget"),
+                                            protocol::uint_field(extension, "max_replications"), 0);
         INFO((extended ? "" : extended.error().message));
         REQUIRE(extended);
         kept.push_back(job->take_checkpoint());  // as the broker does after every control

@@ -22,12 +22,10 @@ protocol::Document ok_reply(nlohmann::json body = nlohmann::json::object()) {
   return {"OK", std::move(body)};
 }
 
-// body.job_id of a request checked against its description (client_requests.h): present where
-// the request requires it.
-std::optional<std::uint64_t> job_id_field(const nlohmann::json& body) {
-  auto it = body.find("job_id");
-  if (it == body.end()) return std::nullopt;
-  return it->get<std::uint64_t>();
+// body.job_id of a request checked against its description (client_requests.h), which requires
+// it. REQUIRES: the request has a job_id field.
+std::uint64_t job_id_of(const nlohmann::json& body) {
+  return body.at("job_id").get<std::uint64_t>();
 }
 
 // RESULTS.limit when absent (its range is in client_requests.cpp).
@@ -125,7 +123,10 @@ protocol::Document Broker::resume(const nlohmann::json& body) {
 }
 
 protocol::Document Broker::extend(const nlohmann::json& body) {
-  return control(body, "EXTEND", [this, &body](Job& job) { return job.extend(body, now()); });
+  return control(body, "EXTEND", [this, &body](Job& job) {
+    return job.extend(protocol::uint_field(body, "budget"),
+                      protocol::uint_field(body, "max_replications"), now());
+  });
 }
 
 protocol::Document Broker::priority(const nlohmann::json& body) {
@@ -158,12 +159,12 @@ protocol::Document Broker::submit(const nlohmann::json& body) {
 }
 
 protocol::Document Broker::status(const nlohmann::json& body) {
-  const std::optional<std::uint64_t> id = job_id_field(body);
-  auto document = job_document(*id);
-  if (!document) return error_reply(protocol::kUnknownJob, "no job " + std::to_string(*id));
-  auto live = jobs_.find(*id);
+  const std::uint64_t id = job_id_of(body);
+  auto document = job_document(id);
+  if (!document) return error_reply(protocol::kUnknownJob, "no job " + std::to_string(id));
+  auto live = jobs_.find(id);
   nlohmann::json spec = live != jobs_.end() ? live->second->spec().to_json()
-                                            : store_.load_spec(*id).value_or(nullptr);
+                                            : store_.load_spec(id).value_or(nullptr);
   return ok_reply({{"job", *document}, {"spec", std::move(spec)}});
 }
 
@@ -176,28 +177,28 @@ protocol::Document Broker::list(const nlohmann::json&) {
 
 protocol::Document Broker::control(const nlohmann::json& body, const char* command,
                                    const std::function<Status(Job&)>& act) {
-  const std::optional<std::uint64_t> id = job_id_field(body);
-  auto it = jobs_.find(*id);
+  const std::uint64_t id = job_id_of(body);
+  auto it = jobs_.find(id);
   if (it == jobs_.end()) {
-    if (retired_.count(*id))
-      return error_reply(protocol::kConflict, "job " + std::to_string(*id) + " has already ended");
-    return error_reply(protocol::kUnknownJob, "no job " + std::to_string(*id));
+    if (retired_.count(id))
+      return error_reply(protocol::kConflict, "job " + std::to_string(id) + " has already ended");
+    return error_reply(protocol::kUnknownJob, "no job " + std::to_string(id));
   }
   if (Status acted = act(*it->second); !acted)
     return error_reply(acted.error().code, acted.error().message);
-  spdlog::info("job {}: {} by a client", *id, command);
+  spdlog::info("job {}: {} by a client", id, command);
   job_changed(*it->second);
-  checkpoint(*id);  // a control acknowledged is a control kept, whenever the broker stops
-  retire_if_final(*id);
-  return ok_reply({{"job", *job_document(*id)}});
+  checkpoint(id);  // a control acknowledged is a control kept, whenever the broker stops
+  retire_if_final(id);
+  return ok_reply({{"job", *job_document(id)}});
 }
 
 protocol::Document Broker::snapshot(const nlohmann::json& body) {
   nlohmann::json jobs = nlohmann::json::array();
   if (body.contains("job_id")) {
-    const std::optional<std::uint64_t> id = job_id_field(body);
-    auto document = job_document(*id);
-    if (!document) return error_reply(protocol::kUnknownJob, "no job " + std::to_string(*id));
+    const std::uint64_t id = job_id_of(body);
+    auto document = job_document(id);
+    if (!document) return error_reply(protocol::kUnknownJob, "no job " + std::to_string(id));
     jobs.push_back(*document);
   } else {
     jobs = list(body).body["jobs"];
@@ -218,16 +219,16 @@ const SystemResults* Broker::stored_results(std::uint64_t job_id) {
 }
 
 protocol::Document Broker::results(const nlohmann::json& body) {
-  const std::optional<std::uint64_t> id = job_id_field(body);
+  const std::uint64_t id = job_id_of(body);
   const std::uint64_t offset = body.value("offset", std::uint64_t{0});
   const std::uint64_t limit = body.value("limit", kDefaultResultsLimit);
-  auto document = job_document(*id);
-  if (!document) return error_reply(protocol::kUnknownJob, "no job " + std::to_string(*id));
+  auto document = job_document(id);
+  if (!document) return error_reply(protocol::kUnknownJob, "no job " + std::to_string(id));
   // A live job answers from its procedure; an ended one from the store.
-  const auto live = jobs_.find(*id);
-  const SystemResults* stored = live == jobs_.end() ? stored_results(*id) : nullptr;
+  const auto live = jobs_.find(id);
+  const SystemResults* stored = live == jobs_.end() ? stored_results(id) : nullptr;
   if (live == jobs_.end() && stored == nullptr)
-    return error_reply(protocol::kUnknownJob, "job " + std::to_string(*id) +
+    return error_reply(protocol::kUnknownJob, "job " + std::to_string(id) +
                                                   " has no per-system results (it ended before "
                                                   "the broker kept them)");
   const std::uint64_t systems = stored ? stored->size() : live->second->system_count();
@@ -251,7 +252,7 @@ protocol::Document Broker::results(const nlohmann::json& body) {
          {"stddev", source.stddev[system - first]},
          {"selected", selected == system}});
   }
-  return ok_reply({{"job_id", *id},
+  return ok_reply({{"job_id", id},
                    {"final", stored != nullptr},
                    {"state", (*document)["state"]},
                    {"systems", systems},

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "common/models/model_catalog.h"
+#include "common/protocol/client_requests.h"
 #include "common/rng/variates.h"
 
 namespace simsel {
@@ -221,32 +222,21 @@ Status Job::resume(double now) {
   return Ok{};
 }
 
-Status Job::extend(const nlohmann::json& fields, double now) {
-  const auto read = [&](const char* key) -> Result<std::optional<std::uint64_t>> {
-    const auto value = fields.find(key);
-    if (value == fields.end()) return std::optional<std::uint64_t>();
-    if (!value->is_number_unsigned() || value->get<std::uint64_t>() == 0)
-      return make_error(std::string("EXTEND.") + key + ": expected a positive integer",
-                        protocol::kBadMessage);
-    return std::optional<std::uint64_t>(value->get<std::uint64_t>());
-  };
-  auto budget = read("budget");
-  if (!budget) return budget.error();
-  auto max_replications = read("max_replications");
-  if (!max_replications) return max_replications.error();
-  if (!*budget && !*max_replications)
+Status Job::extend(std::optional<std::uint64_t> budget,
+                   std::optional<std::uint64_t> max_replications, double now) {
+  if (!budget && !max_replications)
     return make_error("EXTEND: give budget, max_replications or both", protocol::kBadMessage);
-  if (*budget && !bound())
+  if (budget && !bound())
     return make_error("job " + std::to_string(id_) + " has not started", protocol::kConflict);
   // The extension applies after every output that has arrived, so that a replay of the log
   // (outputs, then this EXTEND) reaches the same procedure state.
   if (bound()) advance(now);
   if (is_final(state_))
     return make_error("job " + std::to_string(id_) + " has already ended", protocol::kConflict);
-  if (Status extended = apply_extend(*budget, *max_replications); !extended) return extended;
+  if (Status extended = apply_extend(budget, max_replications); !extended) return extended;
   nlohmann::json applied = nlohmann::json::object();
-  if (*budget) applied["budget"] = **budget;
-  if (*max_replications) applied["max_replications"] = **max_replications;
+  if (budget) applied["budget"] = *budget;
+  if (max_replications) applied["max_replications"] = *max_replications;
   log_.append_extend(applied);
   nlohmann::json action = applied;
   action["action"] = "extend";
@@ -340,11 +330,7 @@ Status Job::replay_checkpoints(double now) {
       },
       [&](const nlohmann::json& fields) {
         advance_to_fixpoint();
-        const auto field = [&](const char* key) -> std::optional<std::uint64_t> {
-          const auto value = fields.find(key);
-          if (value == fields.end() || !value->is_number_unsigned()) return std::nullopt;
-          return value->get<std::uint64_t>();
-        };
+        const auto field = [&](std::string_view key) { return protocol::uint_field(fields, key); };
         if (Status applied = apply_extend(field("budget"), field("max_replications")); !applied)
           broken = applied;
       }};

@@ -93,13 +93,14 @@ class Job {
   Status pause(double now);
   Status resume(double now);
   bool paused() const { return paused_; }
+  // More for a running job: `budget` (a fixed-budget procedure's) and/or `max_replications`
+  // (limits.max_replications), each larger than now. Errors name the field: kBadMessage for
+  // neither, kConflict when the procedure has no budget or the value is not larger.
+  Status extend(std::optional<std::uint64_t> budget,
+                std::optional<std::uint64_t> max_replications, double now);
+
   // The job's weight in the fair share of worker slots (default 1; more is a larger share).
   // Errors (kBadMessage): not a number in [0.01, 1000].
-  // More for a running job: `budget` (a fixed-budget procedure's) and/or `max_replications`
-  // (limits.max_replications), each larger than now. Errors name the field: kBadMessage for a
-  // malformed one, kConflict when the procedure has no budget or the value is not larger.
-  Status extend(const nlohmann::json& fields, double now);
-
   static constexpr double kMinPriority = 0.01, kMaxPriority = 1000;
   Status set_priority(double weight, double now);
   double priority() const { return priority_; }

@@ -11,6 +11,11 @@ namespace {
 constexpr RequestField kJobId{"job_id", FieldKind::kUint, true, 0, 1.8e19,
                               "expected non-negative integer"};
 
+bool is_uint(const nlohmann::json& value) {
+  return value.is_number_unsigned() ||
+         (value.is_number_integer() && value.get<std::int64_t>() >= 0);
+}
+
 }  // namespace
 
 const std::vector<ClientRequest>& client_requests() {
@@ -43,6 +48,12 @@ const ClientRequest* find_client_request(std::string_view command) {
   return nullptr;
 }
 
+std::optional<std::uint64_t> uint_field(const nlohmann::json& body, std::string_view name) {
+  const auto value = body.find(name);
+  if (value == body.end() || !is_uint(*value)) return std::nullopt;
+  return value->get<std::uint64_t>();
+}
+
 Status check_request(const ClientRequest& request, const nlohmann::json& body) {
   for (const RequestField& field : request.fields) {
     const auto value = body.find(field.name);
@@ -52,8 +63,7 @@ Status check_request(const ClientRequest& request, const nlohmann::json& body) {
     } else if (field.kind == FieldKind::kMap) {
       fits = value->is_object();
     } else if (field.kind == FieldKind::kUint) {
-      fits = value->is_number_unsigned() ||
-             (value->is_number_integer() && value->get<std::int64_t>() >= 0);
+      fits = is_uint(*value);
       if (fits) {
         const auto number = static_cast<double>(value->get<std::uint64_t>());
         fits = number >= field.min && number <= field.max;

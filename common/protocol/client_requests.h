@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -42,5 +43,9 @@ const ClientRequest* find_client_request(std::string_view command);
 // Checks `body` against `request`: the first malformed or missing field, named
 // "COMMAND.field: ...", with code 400. Unknown fields are ignored (request_id among them).
 Status check_request(const ClientRequest& request, const nlohmann::json& body);
+
+// A kUint field of a checked body (or any JSON object), if it is there and a non-negative
+// integer.
+std::optional<std::uint64_t> uint_field(const nlohmann::json& body, std::string_view name);
 
 }  // namespace simsel::protocol

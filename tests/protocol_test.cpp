@@ -193,3 +193,10 @@ TEST_CASE("printable samples escape binary bytes", "[protocol]") {
   CHECK(printable_sample(std::string("ab\x01\xff", 4)) == "ab\\x01\\xff");
   CHECK(printable_sample(std::string(100, 'x'), 4) == "xxxx...(100 bytes)");
 }
+
+TEST_CASE("RESULT values at and beyond 2^64 round-trip as float64", "[protocol]") {
+  const TaskResult result{1, 2, {0x1p64, 1e300, -0x1p64, 3.0}, 5};
+  auto decoded = decode_worker_message(encode(WorkerMessage(result)));
+  REQUIRE(decoded.ok());
+  CHECK(std::get<TaskResult>(decoded.value()).values == result.values);
+}

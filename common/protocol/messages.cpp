@@ -7,6 +7,7 @@
 #include "common/protocol/messages.h"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <tuple>
@@ -271,23 +272,41 @@ struct MessageTable<Disconnect> {
       std::tuple{field("reason", &Disconnect::reason)};
 };
 
-void pack_value(Packer& packer, const std::vector<ModelDescriptor>& models) {
+void pack_value(Packer& packer, msgpack::sbuffer&, const std::vector<ModelDescriptor>& models) {
   packer.pack_array(static_cast<std::uint32_t>(models.size()));
   for (const ModelDescriptor& model : models) pack_json(packer, model.to_json());
 }
+// msgpack-c's pack_double packs an integral double as an integer and, for 2^64 itself, converts
+// it to uint64 out of range (undefined; a model may return such a value; found by fuzz_wire):
+// those go as float64 written by hand.
+void pack_value(Packer& packer, msgpack::sbuffer& buffer, const std::vector<double>& values) {
+  packer.pack_array(static_cast<std::uint32_t>(values.size()));
+  for (const double value : values) {
+    if (value < 0x1p64) {
+      packer.pack_double(value);
+      continue;
+    }
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, &value, sizeof bits);
+    char raw[9] = {static_cast<char>(0xcb)};
+    for (int i = 0; i < 8; ++i) raw[1 + i] = static_cast<char>(bits >> (56 - 8 * i));
+    buffer.write(raw, sizeof raw);  // the packer writes straight into `buffer`: order is kept
+  }
+}
 template <class T>
-void pack_value(Packer& packer, const T& value) {
+void pack_value(Packer& packer, msgpack::sbuffer&, const T& value) {
   packer.pack(value);
 }
 
 struct Encoder {
   Packer& packer;
+  msgpack::sbuffer& buffer;  // the packer's
   template <class M>
   void operator()(const M& message) {
     std::apply(
         [&](const auto&... entry) {
           pack_header(packer, MessageTable<M>::command, sizeof...(entry));
-          ((packer.pack(entry.name), pack_value(packer, message.*entry.member)), ...);
+          ((packer.pack(entry.name), pack_value(packer, buffer, message.*entry.member)), ...);
         },
         MessageTable<M>::fields);
   }
@@ -344,7 +363,7 @@ std::uint64_t Task::replication_count() const {
 std::string encode(const WorkerMessage& message) {
   msgpack::sbuffer buffer;
   Packer packer(&buffer);
-  std::visit(Encoder{packer}, message);
+  std::visit(Encoder{packer, buffer}, message);
   return std::string(buffer.data(), buffer.size());
 }
 
